@@ -1,0 +1,231 @@
+//! Model and input files: PyTorch state_dict names as nested JSON lists.
+//!
+//! A model file is `{"cell": "lstm"|"gru"|"rnn", "weight_ih_l0": [[..]], "weight_hh_l0":
+//! [[..]], "bias_ih_l0": [..], "bias_hh_l0": [..]}`; the names without `_l0` work too, and a
+//! missing `cell` is inferred from `weight_hh`'s rows (4H → LSTM, 3H → GRU, H → RNN).
+
+use ndarray::{Array1, Array2};
+use serde_json::{Map, Value};
+
+use super::error::{ModelError, Result};
+use super::params::{check_size, CellKind, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
+
+const NAMES: [&str; 4] = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"];
+
+fn json(text: &str, what: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        ModelError::Format(format!(
+            "{what}: not valid JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn num(v: &Value, at: &str) -> Result<f32> {
+    let f = v.as_f64().ok_or_else(|| {
+        ModelError::Format(format!("{at}: expected a number, found {}", short(v)))
+    })?;
+    let x = f as f32;
+    if !x.is_finite() {
+        return Err(ModelError::NonFinite {
+            what: at.to_string(),
+            index: String::new(),
+            value: x,
+        });
+    }
+    Ok(x)
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 24 {
+        format!("{}…", s.chars().take(24).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn vector(v: &Value, key: &str) -> Result<Array1<f32>> {
+    let a = v.as_array().ok_or_else(|| {
+        ModelError::Format(format!(
+            "{key}: expected a list of numbers, found {}",
+            short(v)
+        ))
+    })?;
+    a.iter()
+        .enumerate()
+        .map(|(k, x)| num(x, &format!("{key}[{k}]")))
+        .collect::<Result<Vec<_>>>()
+        .map(Array1::from)
+}
+
+/// A `[rows][cols]` nested list; `max_cols` guards against absurd sizes before allocating.
+fn matrix(v: &Value, key: &str) -> Result<Array2<f32>> {
+    let rows = v.as_array().ok_or_else(|| {
+        ModelError::Format(format!(
+            "{key}: expected a list of rows, found {}",
+            short(v)
+        ))
+    })?;
+    let mut data = Vec::new();
+    let mut cols = None;
+    for (r, row) in rows.iter().enumerate() {
+        let row = row.as_array().ok_or_else(|| {
+            ModelError::Format(format!(
+                "{key}[{r}]: expected a row (a list of numbers), found {}",
+                short(row)
+            ))
+        })?;
+        match cols {
+            None => cols = Some(row.len()),
+            Some(c) if c != row.len() => {
+                return Err(ModelError::Format(format!(
+                    "{key}[{r}]: row has {} values but row 0 has {c} (rows must be equal)",
+                    row.len()
+                )))
+            }
+            _ => {}
+        }
+        for (c, x) in row.iter().enumerate() {
+            data.push(num(x, &format!("{key}[{r}][{c}]"))?);
+        }
+    }
+    let cols = cols.unwrap_or(0);
+    Array2::from_shape_vec((rows.len(), cols), data)
+        .map_err(|e| ModelError::Format(format!("{key}: {e}")))
+}
+
+fn key<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<(String, &'a Value)> {
+    let l0 = format!("{name}_l0");
+    if let Some(v) = obj.get(&l0) {
+        return Ok((l0, v));
+    }
+    obj.get(name)
+        .map(|v| (name.to_string(), v))
+        .ok_or_else(|| ModelError::Format(format!("model: missing key \"{l0}\" (or \"{name}\")")))
+}
+
+/// Reads a model file (see the module docs).
+pub fn params_from_json(text: &str) -> Result<Params> {
+    let root = json(text, "model")?;
+    let obj = root.as_object().ok_or_else(|| {
+        ModelError::Format(format!(
+            "model: expected a JSON object, found {}",
+            short(&root)
+        ))
+    })?;
+    let mut found = Vec::new();
+    for name in NAMES {
+        found.push(key(obj, name)?);
+    }
+    let (k_hh, v_hh) = &found[1];
+    let weight_hh = matrix(v_hh, k_hh)?;
+    let h = weight_hh.ncols();
+    check_size("hidden size H (columns of weight_hh)", h, MAX_HIDDEN)?;
+    let kind = match obj.get("cell") {
+        Some(Value::String(s)) => CellKind::parse(s)?,
+        Some(other) => {
+            return Err(ModelError::Format(format!(
+                "cell: expected \"lstm\", \"gru\" or \"rnn\", found {}",
+                short(other)
+            )))
+        }
+        None => match weight_hh.nrows() / h {
+            4 if weight_hh.nrows() == 4 * h => CellKind::Lstm,
+            3 if weight_hh.nrows() == 3 * h => CellKind::Gru,
+            1 if weight_hh.nrows() == h => CellKind::Rnn,
+            _ => {
+                return Err(ModelError::Format(format!(
+                    "model: no \"cell\" key, and {k_hh} of shape [{}, {h}] is not [4H|3H|H, H]",
+                    weight_hh.nrows()
+                )))
+            }
+        },
+    };
+    let rows = kind.gate_blocks() * h;
+    let (k_ih, v_ih) = &found[0];
+    let weight_ih = matrix(v_ih, k_ih)?;
+    check_size(
+        "input size D (columns of weight_ih)",
+        weight_ih.ncols(),
+        MAX_INPUT,
+    )?;
+    let d = weight_ih.ncols();
+    let bias_ih = vector(found[2].1, &found[2].0)?;
+    let bias_hh = vector(found[3].1, &found[3].0)?;
+    let shape2 = |a: &Array2<f32>| format!("[{}, {}]", a.nrows(), a.ncols());
+    let checks = [
+        (k_ih, shape2(&weight_ih), format!("[{rows}, {d}]")),
+        (k_hh, shape2(&weight_hh), format!("[{rows}, {h}]")),
+        (
+            &found[2].0,
+            format!("[{}]", bias_ih.len()),
+            format!("[{rows}]"),
+        ),
+        (
+            &found[3].0,
+            format!("[{}]", bias_hh.len()),
+            format!("[{rows}]"),
+        ),
+    ];
+    for (k, got, want) in checks {
+        if got != want {
+            return Err(ModelError::Format(format!(
+                "{k}: expected shape {want} for a {} with H = {h}, D = {d}; found {got}",
+                kind.name().to_uppercase()
+            )));
+        }
+    }
+    Params::new(kind, weight_ih, weight_hh, bias_ih, bias_hh)
+}
+
+/// Writes a model file that [`params_from_json`] reads back exactly (f32 round-trip).
+pub fn params_to_json(p: &Params) -> String {
+    let m = |a: ndarray::ArrayView2<'_, f32>| {
+        Value::from(a.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>())
+    };
+    let mut o = Map::new();
+    o.insert("cell".into(), p.kind().name().into());
+    o.insert("weight_ih_l0".into(), m(p.weight_ih()));
+    o.insert("weight_hh_l0".into(), m(p.weight_hh()));
+    o.insert("bias_ih_l0".into(), p.bias_ih().to_vec().into());
+    o.insert("bias_hh_l0".into(), p.bias_hh().to_vec().into());
+    Value::Object(o).to_string()
+}
+
+/// Reads an input file `[[x_1..x_D], ...]` (a flat list is accepted when `D = 1`).
+pub fn input_from_json(text: &str, input_size: usize) -> Result<Array2<f32>> {
+    let root = json(text, "input file")?;
+    let steps = root.as_array().ok_or_else(|| {
+        ModelError::Format(format!(
+            "input file: expected a list of steps [[x_1..x_D], ...], found {}",
+            short(&root)
+        ))
+    })?;
+    check_size("sequence length T", steps.len(), MAX_STEPS)?;
+    let mut data = Vec::with_capacity(steps.len() * input_size);
+    for (t, step) in steps.iter().enumerate() {
+        match step {
+            Value::Array(vals) => {
+                if vals.len() != input_size {
+                    return Err(ModelError::Format(format!(
+                        "input file: step {t} has {} values, expected {input_size} (the model's input size D)",
+                        vals.len()
+                    )));
+                }
+                for (k, v) in vals.iter().enumerate() {
+                    data.push(num(v, &format!("input file [{t}][{k}]"))?);
+                }
+            }
+            v if input_size == 1 => data.push(num(v, &format!("input file [{t}]"))?),
+            v => {
+                return Err(ModelError::Format(format!(
+                    "input file [{t}]: expected a list of {input_size} numbers, found {}",
+                    short(v)
+                )))
+            }
+        }
+    }
+    Ok(Array2::from_shape_vec((steps.len(), input_size), data).expect("sized"))
+}

@@ -1,0 +1,23 @@
+//! The recurrent core: pure Rust and ndarray, no web dependency, tested natively.
+//!
+//! - [`params`]: weights in PyTorch's layout, seeded init, the seed's per-gate view.
+//! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).
+//! - [`forward`]: the sequence loop, returning a [`Trace`] of every gate at every step.
+//! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
+
+pub mod cell;
+pub mod error;
+pub mod examples;
+pub mod forward;
+pub mod io;
+pub mod params;
+pub mod parse;
+pub mod rng;
+pub mod trace;
+
+pub use cell::{sigmoid, Cell, State};
+pub use error::{ModelError, Result};
+pub use forward::{forward, InitialState};
+pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
+pub use parse::{parse_sequence, parse_vector, ParseError};
+pub use trace::{Range, Series, Trace};

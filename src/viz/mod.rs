@@ -1,0 +1,1 @@
+//! Drawing as pure functions of data.
