@@ -1,1 +1,10 @@
-//! Drawing as pure functions of data.
+//! Drawing as pure functions of data: colour scales, heatmap pixel buffers and plotters
+//! charts generic over the backend, so all of it is tested natively.
+
+pub mod axis;
+pub mod charts;
+pub mod colormap;
+pub mod heatmap;
+
+pub use colormap::{format_sig, text_on, ColorScale, Palette};
+pub use heatmap::{heatmap_pixels, Pixels};

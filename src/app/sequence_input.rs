@@ -1,0 +1,59 @@
+//! The input sequence: an editable text field with an inline error that names the bad token.
+
+use leptos::prelude::*;
+
+use super::{SessionRead, SessionWrite};
+
+/// The "Input sequence" text field. Valid text recomputes every view at once; invalid text
+/// shows a message here and leaves the last good trace on screen, marked stale.
+#[component]
+pub fn SequenceInput() -> impl IntoView {
+    let SessionRead(session) = expect_context();
+    let SessionWrite(set_session) = expect_context();
+    let error = Memo::new(move |_| session.with(|s| s.error().map(str::to_string)));
+    let hint = move || {
+        session.with(|s| {
+            let d = s.params().input_size();
+            if d == 1 {
+                "Numbers separated by commas or spaces, e.g. 1, 2, 3, 4, 5".to_string()
+            } else {
+                format!("One step per line or ';', {d} numbers per step")
+            }
+        })
+    };
+    let x_values = move || {
+        session.with(|s| {
+            let x = s.trace().x();
+            x.rows()
+                .into_iter()
+                .enumerate()
+                .map(|(t, row)| {
+                    let v = row.iter().map(|v| crate::viz::format_sig(*v, 4)).collect::<Vec<_>>().join(", ");
+                    view! { <li><span class="t">"t="{t + 1}</span>" "<span class="v">{v}</span></li> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="sequence" aria-label="Input">
+            <label for="sequence-text">"Input sequence"</label>
+            <input
+                id="sequence-text"
+                type="text"
+                spellcheck="false"
+                autocomplete="off"
+                aria-describedby="sequence-help"
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                prop:value=move || session.with(|s| s.input_text().to_string())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    set_session.update(|s| s.set_input(&text));
+                }
+            />
+            <p id="sequence-help" class="help" class:error=move || error.with(Option::is_some) role="status">
+                {move || error.get().unwrap_or_else(hint)}
+            </p>
+            <ol class="x-values" aria-label="Input values x_t">{x_values}</ol>
+        </section>
+    }
+}

@@ -1,0 +1,105 @@
+//! Line charts with plotters, written once against `DrawingBackend` so the same function
+//! draws into the browser's canvas and, in tests, into an SVG string.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::model::{Series, Trace};
+
+/// Colour-blind-safe categorical colours (Okabe & Ito 2008), one per unit, cycling.
+pub const UNIT_COLORS: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+    RGBColor(240, 228, 66),
+];
+
+/// Draws `series` of `trace` per unit over time (steps 1..=T on x), as in the seed
+/// article's plot of h. `current` (0-based) draws a vertical marker at that step. Units
+/// beyond `max_units` are left out so the chart stays legible.
+pub fn draw_series_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    trace: &Trace,
+    series: Series,
+    current: Option<usize>,
+    max_units: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let Some(values) = trace.get(series) else {
+        return Ok(());
+    };
+    let t_len = trace.steps();
+    let (lo, hi) = values.iter().fold((0.0f32, 0.0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let pad = ((hi - lo) * 0.08).max(0.05);
+    let x_end = (t_len as f32).max(2.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(48)
+        .build_cartesian_2d(1f32..x_end, (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .x_desc("timestep t")
+        .y_desc(series.symbol())
+        .x_labels(t_len.clamp(2, 10))
+        .y_labels(6)
+        .light_line_style(RGBColor(236, 236, 236))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()?;
+    if let Some(t) = current.filter(|&t| t < t_len) {
+        let x = t as f32 + 1.0;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, lo - pad), (x, hi + pad)],
+            RGBColor(120, 120, 120).stroke_width(2),
+        )))?;
+    }
+    for unit in 0..values.ncols().min(max_units) {
+        let color = UNIT_COLORS[unit % UNIT_COLORS.len()];
+        let points: Vec<(f32, f32)> = values.column(unit).iter().enumerate().map(|(t, &v)| (t as f32 + 1.0, v)).collect();
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(3)))?
+            .label(format!("{} unit {}", series.symbol(), unit + 1))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        if t_len <= 60 {
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 14))
+        .draw()?;
+    area.present()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{examples, forward, parse_sequence, InitialState};
+
+    #[test]
+    fn seed_plot_of_h_renders_one_line_per_unit() {
+        let p = examples::seed_article_lstm();
+        let x = parse_sequence(examples::SEED_ARTICLE_INPUT, 1).unwrap();
+        let trace = forward(&p, x.view(), &InitialState::default()).unwrap();
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+            draw_series_lines(&area, &trace, Series::H, Some(2), 16).unwrap();
+        }
+        for unit in 0..4 {
+            let RGBColor(r, g, b) = UNIT_COLORS[unit];
+            let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
+            // The data line and its legend swatch.
+            assert!(svg.matches(&stroke).count() >= 2, "unit {unit}: {stroke}");
+            assert!(svg.contains(&format!("h unit {}", unit + 1)), "legend for unit {unit}");
+        }
+    }
+}

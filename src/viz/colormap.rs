@@ -1,0 +1,170 @@
+//! Colour scales: viridis for gates in (0, 1), ColorBrewer RdBu for signed quantities.
+//! Both are colour-blind-safe and stay readable in greyscale (monotone lightness for
+//! viridis; lightness symmetric about a white zero for RdBu).
+
+use crate::model::{Range, Series};
+
+/// Viridis, sampled at nine evenly spaced stops.
+const VIRIDIS: [[u8; 3]; 9] = [
+    [0x44, 0x01, 0x54],
+    [0x48, 0x28, 0x78],
+    [0x3e, 0x49, 0x89],
+    [0x31, 0x68, 0x8e],
+    [0x26, 0x82, 0x8e],
+    [0x1f, 0x9e, 0x89],
+    [0x35, 0xb7, 0x79],
+    [0x6e, 0xce, 0x58],
+    [0xfd, 0xe7, 0x25],
+];
+
+/// ColorBrewer RdBu (9 classes), from negative (blue) through white to positive (red).
+const RDBU: [[u8; 3]; 9] = [
+    [0x21, 0x66, 0xac],
+    [0x43, 0x93, 0xc3],
+    [0x92, 0xc5, 0xde],
+    [0xd1, 0xe5, 0xf0],
+    [0xf7, 0xf7, 0xf7],
+    [0xfd, 0xdb, 0xc7],
+    [0xf4, 0xa5, 0x82],
+    [0xd6, 0x60, 0x4d],
+    [0xb2, 0x18, 0x2b],
+];
+
+/// Which family of colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Palette {
+    /// Low → high, for gates in (0, 1).
+    Sequential,
+    /// Negative ← 0 → positive, for g, c, h.
+    Diverging,
+}
+
+/// A palette stretched over `[lo, hi]`; values outside are clamped to the end colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColorScale {
+    pub palette: Palette,
+    pub lo: f32,
+    pub hi: f32,
+}
+
+impl ColorScale {
+    /// The scale a quantity is shown with: gates on [0, 1]; tanh outputs on [−1, 1]; the
+    /// unbounded cell state on `[−m, m]` with `m` its largest magnitude in `min_max`, so the
+    /// legend shows the real range and zero stays white.
+    pub fn for_series(s: Series, min_max: (f32, f32)) -> Self {
+        match s.range() {
+            Range::Unit => Self { palette: Palette::Sequential, lo: 0.0, hi: 1.0 },
+            Range::Symmetric => Self { palette: Palette::Diverging, lo: -1.0, hi: 1.0 },
+            Range::Unbounded => {
+                let m = min_max.0.abs().max(min_max.1.abs());
+                let m = if m.is_finite() && m > 1e-6 { m } else { 1.0 };
+                Self { palette: Palette::Diverging, lo: -m, hi: m }
+            }
+        }
+    }
+
+    fn stops(&self) -> &'static [[u8; 3]; 9] {
+        match self.palette {
+            Palette::Sequential => &VIRIDIS,
+            Palette::Diverging => &RDBU,
+        }
+    }
+
+    /// Colour of `v` (NaN maps to the middle colour rather than poisoning a buffer).
+    pub fn rgb(&self, v: f32) -> [u8; 3] {
+        let span = self.hi - self.lo;
+        let u = if span > 0.0 { ((v - self.lo) / span).clamp(0.0, 1.0) } else { 0.5 };
+        let u = if u.is_nan() { 0.5 } else { u };
+        let stops = self.stops();
+        let x = u * (stops.len() - 1) as f32;
+        let k = (x.floor() as usize).min(stops.len() - 2);
+        let w = x - k as f32;
+        let (a, b) = (stops[k], stops[k + 1]);
+        std::array::from_fn(|c| (a[c] as f32 + (b[c] as f32 - a[c] as f32) * w).round() as u8)
+    }
+
+    /// A CSS `linear-gradient` from `lo` (left) to `hi` (right), for legends.
+    pub fn css_gradient(&self) -> String {
+        let n = self.stops().len() - 1;
+        let parts: Vec<String> = self
+            .stops()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| format!("rgb({},{},{}) {:.1}%", c[0], c[1], c[2], 100.0 * k as f32 / n as f32))
+            .collect();
+        format!("linear-gradient(to right, {})", parts.join(", "))
+    }
+}
+
+/// Black or white, whichever reads better on `bg` (WCAG relative luminance).
+pub fn text_on(bg: [u8; 3]) -> &'static str {
+    let lin = |c: u8| {
+        let s = c as f32 / 255.0;
+        if s <= 0.03928 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let l = 0.2126 * lin(bg[0]) + 0.7152 * lin(bg[1]) + 0.0722 * lin(bg[2]);
+    // Contrast against black (l+0.05)/0.05 vs white 1.05/(l+0.05) cross at l ≈ 0.179.
+    if l > 0.179 {
+        "#000"
+    } else {
+        "#fff"
+    }
+}
+
+/// `v` with `sig` significant digits, without exponent for everyday magnitudes.
+pub fn format_sig(v: f32, sig: usize) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let mag = v.abs().log10().floor() as i32;
+    if !(-4..6).contains(&mag) {
+        return format!("{:.*e}", sig.saturating_sub(1), v);
+    }
+    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_and_middle() {
+        let s = ColorScale { palette: Palette::Diverging, lo: -2.0, hi: 2.0 };
+        assert_eq!(s.rgb(-2.0), RDBU[0]);
+        assert_eq!(s.rgb(0.0), RDBU[4]);
+        assert_eq!(s.rgb(9.0), RDBU[8]);
+        assert_eq!(s.rgb(f32::NAN), RDBU[4]);
+    }
+
+    #[test]
+    fn cell_state_scale_uses_real_range() {
+        let s = ColorScale::for_series(Series::C, (-0.4, 1.42));
+        assert_eq!((s.lo, s.hi), (-1.42, 1.42));
+        let g = ColorScale::for_series(Series::F, (0.2, 0.3));
+        assert_eq!((g.lo, g.hi, g.palette), (0.0, 1.0, Palette::Sequential));
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(format_sig(0.0926005, 4), "0.09260");
+        assert_eq!(format_sig(-1.4198511, 4), "-1.420");
+        assert_eq!(format_sig(123.456, 4), "123.5");
+        assert_eq!(format_sig(1.5e-7, 4), "1.500e-7");
+        assert_eq!(format_sig(0.0, 4), "0");
+    }
+
+    #[test]
+    fn text_contrast() {
+        assert_eq!(text_on(VIRIDIS[0]), "#fff");
+        assert_eq!(text_on(VIRIDIS[8]), "#000");
+        assert_eq!(text_on(RDBU[4]), "#000");
+    }
+}

@@ -1,0 +1,782 @@
+//! The `gatescope-trace` binary end to end: golden values through the CLI, CSV against JSON,
+//! bit-exact f32 round-trip of the printed numbers, and one-line errors for bad input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gatescope::model::{forward, io, parse_sequence, InitialState, Trace};
+use ndarray::Array2;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/// A file in the temp dir, unique per process and call, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "gatescope-cli-test-{}-{n}-{name}",
+            std::process::id()
+        ));
+        std::fs::write(&path, contents).unwrap();
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run gatescope-trace")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Runs and expects success; returns stdout.
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed ({:?}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "{args:?}: stderr not empty");
+    stdout(&out)
+}
+
+/// Runs and expects a clean failure: status 2, no stdout, exactly one non-empty stderr line
+/// containing every one of `needles`, and no trace of a panic.
+fn bad(args: &[&str], needles: &[&str]) -> String {
+    let out = run(args);
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {err:?}");
+    assert!(out.stdout.is_empty(), "{args:?}: printed to stdout");
+    assert!(err.ends_with('\n'), "{args:?}: {err:?}");
+    let line = &err[..err.len() - 1];
+    assert!(!line.trim().is_empty(), "{args:?}: empty error line");
+    assert!(
+        !line.contains('\n'),
+        "{args:?}: more than one line: {err:?}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{args:?}: {err}"
+    );
+    assert!(err.starts_with("gatescope-trace: "), "{err}");
+    for n in needles {
+        assert!(
+            line.contains(n),
+            "{args:?}: {line:?} does not mention {n:?}"
+        );
+    }
+    line.to_string()
+}
+
+fn refdata(file: &str, id: &str) -> Value {
+    let path = format!("{}/tests/data/refdata/{file}", env!("CARGO_MANIFEST_DIR"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{file}: no case {id}"))
+        .clone()
+}
+
+fn shape(t: &Value) -> Vec<usize> {
+    t["shape"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect()
+}
+
+fn data(t: &Value) -> Vec<f64> {
+    t["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// A `[R, C]` refdata tensor as nested JSON rows.
+fn rows(t: &Value) -> Value {
+    let s = shape(t);
+    let d = data(t);
+    Value::from(d.chunks(s[1]).map(|r| r.to_vec()).collect::<Vec<_>>())
+}
+
+/// A model file (PyTorch state_dict names with `_l0`) from a refdata case.
+fn model_json(case: &Value) -> String {
+    let p = &case["params"];
+    json!({
+        "cell": case["cell"],
+        "weight_ih_l0": rows(&p["weight_ih"]),
+        "weight_hh_l0": rows(&p["weight_hh"]),
+        "bias_ih_l0": data(&p["bias_ih"]),
+        "bias_hh_l0": data(&p["bias_hh"]),
+    })
+    .to_string()
+}
+
+/// `[T, 1, K]` → `[T][K]` (batch element 0).
+fn batch0(t: &Value) -> Vec<Vec<f64>> {
+    let s = shape(t);
+    assert_eq!(s[1], 1, "expected batch 1");
+    data(t).chunks(s[2]).map(|r| r.to_vec()).collect()
+}
+
+/// A JSON `[T][K]` array from the CLI output as f64.
+fn matrix(v: &Value) -> Vec<Vec<f64>> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+fn symbols(cell: &str) -> &'static [&'static str] {
+    match cell {
+        "lstm" => &["i", "f", "g", "o", "c", "h"],
+        "gru" => &["r", "z", "n", "h"],
+        "rnn" => &["h"],
+        _ => panic!("{cell}"),
+    }
+}
+
+/// Checks the CLI's JSON against every gate of `case["expected"]` (batch 0).
+fn check_golden(out: &str, case: &Value) {
+    let v: Value = serde_json::from_str(out).unwrap();
+    let id = case["id"].as_str().unwrap();
+    let dims = &case["dims"];
+    let cell = case["cell"].as_str().unwrap();
+    assert_eq!(v["cell"], cell);
+    assert_eq!(v["input_size"], dims["input_size"], "{id}");
+    assert_eq!(v["hidden_size"], dims["hidden_size"], "{id}");
+    assert_eq!(v["steps"], dims["seq_len"], "{id}");
+    let x = batch0(&case["x"]);
+    for (got, want) in matrix(&v["x"]).iter().zip(&x) {
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(*g as f32, *w as f32, "{id}: x");
+        }
+    }
+    let mut compared = 0;
+    for &s in symbols(cell) {
+        let want = batch0(&case["expected"][s]);
+        let got = matrix(&v[s]);
+        assert_eq!(got.len(), want.len(), "{id} {s}: steps");
+        for (t, (gr, wr)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(gr.len(), wr.len(), "{id} {s}[{t}]: units");
+            for (j, (g, w)) in gr.iter().zip(wr).enumerate() {
+                let tol = 1e-5 * w.abs().max(1.0);
+                assert!(
+                    (g - w).abs() <= tol,
+                    "{id}: {s}[t={t}][unit {j}] = {g}, golden {w}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    let (t, h) = (
+        dims["seq_len"].as_u64().unwrap() as usize,
+        dims["hidden_size"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(compared, t * h * symbols(cell).len(), "{id}");
+}
+
+/// The literal number tokens of the JSON value under `key` (a `[T][K]` array), in order,
+/// so they can be parsed straight to f32 without going through f64.
+fn raw_numbers<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
+    let pat = format!("\"{key}\":");
+    let start = text.find(&pat).unwrap_or_else(|| panic!("no key {key}")) + pat.len();
+    let mut depth = 0;
+    let mut out = Vec::new();
+    let mut tok_start = None;
+    for (k, c) in text[start..].char_indices() {
+        let k = start + k;
+        let is_num = c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E');
+        if is_num {
+            tok_start.get_or_insert(k);
+            continue;
+        }
+        if let Some(s) = tok_start.take() {
+            out.push(&text[s..k]);
+        }
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return out;
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unterminated array for {key}");
+}
+
+fn f32_bits(tokens: &[&str]) -> Vec<u32> {
+    tokens
+        .iter()
+        .map(|t| {
+            t.parse::<f32>()
+                .unwrap_or_else(|_| panic!("{t:?} is not an f32"))
+                .to_bits()
+        })
+        .collect()
+}
+
+fn trace_bits(a: ndarray::ArrayView2<'_, f32>) -> Vec<u32> {
+    a.iter().map(|v| v.to_bits()).collect()
+}
+
+/// Every number of the CLI's JSON output, parsed directly as f32, equals the library's trace
+/// bit for bit.
+fn check_bits(out: &str, trace: &Trace) {
+    assert_eq!(f32_bits(&raw_numbers(out, "x")), trace_bits(trace.x()), "x");
+    for &s in trace.series() {
+        assert_eq!(
+            f32_bits(&raw_numbers(out, s.symbol())),
+            trace_bits(trace.get(s).unwrap()),
+            "{}",
+            s.symbol()
+        );
+    }
+}
+
+fn classic() -> (Value, TempFile) {
+    let case = refdata("lstm_forward.json", "lstm_classic_h4_d1_t5");
+    let model = TempFile::new("classic.json", &model_json(&case));
+    (case, model)
+}
+
+fn seed_model() -> TempFile {
+    classic().1
+}
+
+// ---------------------------------------------------------------------------------------------
+// golden values through the CLI
+
+#[test]
+fn seed_example_matches_pytorch() {
+    let (case, model) = classic();
+    let out = ok(&["--model", model.path(), "--input", "1, 2, 3, 4, 5"]);
+    check_golden(&out, &case);
+}
+
+#[test]
+fn json_keys_come_in_the_documented_order() {
+    let model = seed_model();
+    let out = ok(&["--model", model.path(), "--input", "1, 2"]);
+    let keys = [
+        "cell",
+        "input_size",
+        "hidden_size",
+        "steps",
+        "x",
+        "i",
+        "f",
+        "g",
+        "o",
+        "c",
+        "h",
+    ];
+    let pos: Vec<usize> = keys
+        .iter()
+        .map(|k| out.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), keys.len());
+    assert_eq!(v["cell"], "lstm");
+    assert_eq!(v["steps"], 2);
+}
+
+/// Writes the case's batch-0 input as an input file and its h0 as `V,V,..` text.
+fn case_inputs(case: &Value) -> (TempFile, String) {
+    let x = batch0(&case["x"]);
+    let file = TempFile::new("x.json", &Value::from(x).to_string());
+    let h0 = data(&case["h0"])
+        .iter()
+        .map(|v| format!("{}", *v as f32))
+        .collect::<Vec<_>>()
+        .join(",");
+    (file, h0)
+}
+
+#[test]
+fn gru_with_input_file_and_negative_h0_matches_pytorch() {
+    let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
+    let model = TempFile::new("gru.json", &model_json(&case));
+    let (x, h0) = case_inputs(&case);
+    assert!(
+        h0.contains(",-"),
+        "the case should have a negative h0 value: {h0}"
+    );
+    let out = ok(&[
+        "--model",
+        model.path(),
+        "--input-file",
+        x.path(),
+        &format!("--h0={h0}"),
+    ]);
+    check_golden(&out, &case);
+}
+
+#[test]
+fn rnn_with_input_file_and_negative_h0_matches_pytorch() {
+    let case = refdata("rnn_forward.json", "rnn_rand_h8_d2_t7_b1");
+    let model = TempFile::new("rnn.json", &model_json(&case));
+    let (x, h0) = case_inputs(&case);
+    assert!(
+        h0.contains(",-"),
+        "the case should have a negative h0 value: {h0}"
+    );
+    let out = ok(&[
+        &format!("--model={}", model.path()),
+        &format!("--input-file={}", x.path()),
+        "--h0",
+        &h0,
+        "--format=json",
+    ]);
+    check_golden(&out, &case);
+}
+
+#[test]
+fn separate_negative_values_and_both_states_match_the_library() {
+    let model = seed_model();
+    let text = std::fs::read_to_string(&model.0).unwrap();
+    let p = io::params_from_json(&text).unwrap();
+    let init = InitialState {
+        h0: vec![-0.5, 0.1, 0.25, -0.3],
+        c0: vec![-0.25, 0.0, 0.0, 1.0],
+    };
+    let trace = forward(&p, parse_sequence("-1, .5, 2", 1).unwrap().view(), &init).unwrap();
+    let out = ok(&[
+        "--model",
+        model.path(),
+        "--input",
+        "-1, .5, 2",
+        "--h0",
+        "-0.5,0.1,0.25,-0.3",
+        "--c0",
+        "-.25,0,0,1",
+    ]);
+    check_bits(&out, &trace);
+    // The `=` spelling gives the same bytes.
+    let out2 = ok(&[
+        "--model",
+        model.path(),
+        "--input=-1, .5, 2",
+        "--h0=-0.5,0.1,0.25,-0.3",
+        "--c0=-.25,0,0,1",
+    ]);
+    assert_eq!(out, out2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// round trip and CSV
+
+#[test]
+fn json_floats_round_trip_bit_for_bit() {
+    for (file, id) in [
+        ("lstm_forward.json", "lstm_rand_h8_d5_t7_b2"),
+        ("gru_forward.json", "gru_rand_h8_d2_t7_b1"),
+        ("rnn_forward.json", "rnn_rand_h8_d2_t7_b1"),
+        (
+            "lstm_forward.json",
+            "lstm_extreme_tiny_zero_bias_h4_d3_t12_b1",
+        ),
+    ] {
+        let case = refdata(file, id);
+        let text = model_json(&case);
+        let model = TempFile::new("rt.json", &text);
+        let s = shape(&case["x"]);
+        let (t, b, d) = (s[0], s[1], s[2]);
+        let xd = data(&case["x"]);
+        let x: Vec<Vec<f64>> = (0..t)
+            .map(|i| xd[i * b * d..i * b * d + d].to_vec())
+            .collect();
+        let xtext = Value::from(x).to_string();
+        let xfile = TempFile::new("rt-x.json", &xtext);
+
+        let p = io::params_from_json(&text).unwrap();
+        let xs = io::input_from_json(&xtext, p.input_size()).unwrap();
+        let trace = forward(&p, xs.view(), &InitialState::default()).unwrap();
+        let out = ok(&["--model", model.path(), "--input-file", xfile.path()]);
+        check_bits(&out, &trace);
+    }
+}
+
+#[test]
+fn csv_has_one_row_per_step_and_unit_and_agrees_with_json() {
+    let model = seed_model();
+    let input = "1, 2, 3, 4, 5";
+    let json_out = ok(&["--model", model.path(), "--input", input]);
+    let csv = ok(&["--model", model.path(), "--input", input, "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    let (t, h) = (5, 4);
+    assert_eq!(lines.len(), t * h + 1, "{csv}");
+    assert_eq!(lines[0], "t,unit,x,i,f,g,o,c,h");
+    let cols = ["i", "f", "g", "o", "c", "h"];
+    let from_json: Vec<Vec<u32>> = cols
+        .iter()
+        .map(|k| f32_bits(&raw_numbers(&json_out, k)))
+        .collect();
+    let x_json = f32_bits(&raw_numbers(&json_out, "x"));
+    for (r, line) in lines[1..].iter().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 3 + cols.len(), "{line}");
+        let (step, unit) = (r / h, r % h);
+        assert_eq!(f[0], (step + 1).to_string(), "t is 1-based: {line}");
+        assert_eq!(f[1], unit.to_string(), "unit is 0-based: {line}");
+        assert_eq!(f32_bits(&[f[2]]), vec![x_json[step]], "{line}");
+        for (k, col) in from_json.iter().enumerate() {
+            assert_eq!(f32_bits(&[f[3 + k]])[0], col[step * h + unit], "{line}");
+        }
+    }
+}
+
+#[test]
+fn csv_with_vector_input_has_one_column_per_dimension() {
+    let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
+    let model = TempFile::new("gru-csv.json", &model_json(&case));
+    let (x, _) = case_inputs(&case);
+    let json_out = ok(&["--model", model.path(), "--input-file", x.path()]);
+    let csv = ok(&[
+        "--model",
+        model.path(),
+        "--input-file",
+        x.path(),
+        "--format=csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 7 * 8 + 1);
+    assert_eq!(lines[0], "t,unit,x0,x1,r,z,n,h");
+    let x_json = f32_bits(&raw_numbers(&json_out, "x"));
+    let h_json = f32_bits(&raw_numbers(&json_out, "h"));
+    for (r, line) in lines[1..].iter().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let (step, unit) = (r / 8, r % 8);
+        assert_eq!(f32_bits(&f[2..4]), x_json[step * 2..step * 2 + 2], "{line}");
+        assert_eq!(f32_bits(&[f[7]])[0], h_json[step * 8 + unit], "{line}");
+    }
+}
+
+#[test]
+fn rnn_csv_header() {
+    let case = refdata("rnn_forward.json", "rnn_classic_h4_d1_t5");
+    let model = TempFile::new("rnn-csv.json", &model_json(&case));
+    let csv = ok(&[
+        "--model",
+        model.path(),
+        "--input",
+        "1;2;3",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(csv.lines().next(), Some("t,unit,x,h"));
+    assert_eq!(csv.lines().count(), 3 * 4 + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// help, pipes
+
+#[test]
+fn help_goes_to_stdout_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let out = ok(&[flag]);
+        assert!(out.contains("Usage: gatescope-trace --model"), "{out}");
+        assert!(out.contains("--input-file"));
+    }
+    // Help wins even next to bad arguments.
+    assert!(ok(&["--bogus", "-h"]).contains("Usage"));
+}
+
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    let model = seed_model();
+    let input = (0..20_000)
+        .map(|k| (k % 7).to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut child = Command::new(BIN)
+        .args(["--model", model.path(), "--input", &input])
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end at once: the output (megabytes) cannot fit the pipe's buffer.
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(status.code(), Some(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// bad input: status 2 and exactly one line that says what and where
+
+#[test]
+fn usage_errors() {
+    let model = seed_model();
+    let m = model.path();
+    bad(&["--bogus"], &["--bogus"]);
+    bad(&["--model", m, "--input", "1", "--verbose"], &["--verbose"]);
+    bad(&["--model", m, "--input", "1", "stray"], &["stray"]);
+    bad(&["--input", "1, 2"], &["--model"]);
+    bad(&[], &["--model"]);
+    bad(&["--model"], &["--model"]);
+    bad(&["--model=", "--input", "1"], &["--model"]);
+    bad(&["--model", m], &["--input", "--input-file"]);
+    bad(
+        &["--model", m, "--input", "1", "--input-file", "x.json"],
+        &["--input", "--input-file", "not both"],
+    );
+    bad(&["--model", m, "--input"], &["--input"]);
+    bad(&["--model", m, "--input", "1", "--model", m], &["--model"]);
+    bad(
+        &["--model", m, "--input", "1", "--format", "xml"],
+        &["xml", "--format"],
+    );
+    bad(&["--model", m, "--input", "1", "--format=YAML"], &["YAML"]);
+    // An option-looking word after an option that needs a value is not taken as the value.
+    bad(
+        &["--model", m, "--input", "1", "--h0", "-x"],
+        &["--h0", "-x"],
+    );
+    bad(
+        &["--model", m, "--h0", "--input", "1"],
+        &["--h0", "--input"],
+    );
+}
+
+#[test]
+fn file_errors_name_the_file() {
+    let missing = std::env::temp_dir().join(format!(
+        "gatescope-cli-test-{}-does-not-exist.json",
+        std::process::id()
+    ));
+    let missing = missing.to_str().unwrap();
+    bad(&["--model", missing, "--input", "1"], &[missing]);
+
+    let broken = TempFile::new(
+        "broken.json",
+        "{\"cell\": \"lstm\", \"weight_ih_l0\": [[1.0],",
+    );
+    bad(
+        &["--model", broken.path(), "--input", "1"],
+        &[broken.path(), "JSON", "line 1"],
+    );
+
+    let model = seed_model();
+    bad(
+        &["--model", model.path(), "--input-file", missing],
+        &[missing, "input file"],
+    );
+    let not_json = TempFile::new("x-broken.json", "[[1], [2],");
+    bad(
+        &["--model", model.path(), "--input-file", not_json.path()],
+        &[not_json.path(), "JSON"],
+    );
+}
+
+fn classic_model_value() -> Value {
+    serde_json::from_str(&model_json(&classic().0)).unwrap()
+}
+
+#[test]
+fn wrong_shapes_name_the_key_and_both_shapes() {
+    let mut v = classic_model_value();
+    // weight_ih [16, 1] with one row missing.
+    v["weight_ih_l0"].as_array_mut().unwrap().pop();
+    let f = TempFile::new("shape.json", &v.to_string());
+    bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "weight_ih_l0", "[16, 1]", "[15, 1]"],
+    );
+
+    let mut v = classic_model_value();
+    v["bias_hh_l0"].as_array_mut().unwrap().push(json!(0.5));
+    let f = TempFile::new("bias.json", &v.to_string());
+    bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "bias_hh_l0", "[16]", "[17]"],
+    );
+
+    let mut v = classic_model_value();
+    v.as_object_mut().unwrap().remove("weight_hh_l0");
+    let f = TempFile::new("nokey.json", &v.to_string());
+    bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "weight_hh_l0"],
+    );
+
+    let mut v = classic_model_value();
+    v["cell"] = json!("transformer");
+    let f = TempFile::new("cell.json", &v.to_string());
+    bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "transformer"],
+    );
+
+    let mut v = classic_model_value();
+    v["weight_hh_l0"][2][1] = json!("oops");
+    let f = TempFile::new("nan.json", &v.to_string());
+    bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "weight_hh_l0[2][1]", "oops"],
+    );
+
+    // An input file whose steps have the wrong width for D = 1... is fine as scalars, so use
+    // a D = 2 model.
+    let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
+    let gru = TempFile::new("gru-bad.json", &model_json(&case));
+    let x = TempFile::new("x3.json", "[[1, 2], [3, 4, 5]]");
+    bad(
+        &["--model", gru.path(), "--input-file", x.path()],
+        &[x.path(), "step 1", "3 values", "expected 2"],
+    );
+    bad(
+        &["--model", gru.path(), "--input", "1 2; 3; 4 5"],
+        &["--input", "step 2", "character 6", "expected 2"],
+    );
+}
+
+#[test]
+fn non_finite_values_are_refused() {
+    let mut v = classic_model_value();
+    v["weight_hh_l0"][0][3] = json!(1e39);
+    let f = TempFile::new("inf.json", &v.to_string());
+    let line = bad(
+        &["--model", f.path(), "--input", "1"],
+        &[f.path(), "weight_hh_l0[0][3]", "not finite"],
+    );
+    assert!(!line.contains("at  is"), "{line}");
+
+    let model = seed_model();
+    let m = model.path();
+    bad(
+        &["--model", m, "--input", "1, nan, 3"],
+        &["\"nan\"", "character 4", "finite"],
+    );
+    bad(
+        &["--model", m, "--input", "1, 2, inf"],
+        &["\"inf\"", "character 7"],
+    );
+    bad(
+        &["--model", m, "--input", "1e39"],
+        &["\"1e39\"", "too large"],
+    );
+    let x = TempFile::new("x-inf.json", "[[1], [1e39]]");
+    bad(
+        &["--model", m, "--input-file", x.path()],
+        &[x.path(), "[1][0]", "not finite"],
+    );
+    bad(
+        &["--model", m, "--input", "1", "--h0=0,NaN,0,0"],
+        &["--h0", "\"NaN\""],
+    );
+}
+
+#[test]
+fn bad_tokens_name_the_token_and_position() {
+    let model = seed_model();
+    let m = model.path();
+    bad(
+        &["--model", m, "--input", "1, 2, abc, 4"],
+        &["\"abc\"", "character 7", "--input"],
+    );
+    bad(&["--model", m, "--input", "  ;  "], &["--input", "empty"]);
+    bad(
+        &["--model", m, "--input", "1", "--h0", "0,0,x,0"],
+        &["--h0", "\"x\"", "character 5"],
+    );
+}
+
+#[test]
+fn initial_state_errors() {
+    let model = seed_model();
+    let m = model.path();
+    bad(
+        &["--model", m, "--input", "1", "--h0=-0.5,0.1"],
+        &["--h0", "expected 4", "found 2"],
+    );
+    bad(
+        &["--model", m, "--input", "1", "--c0", "1,2,3,4,5"],
+        &["--c0", "expected 4", "found 5"],
+    );
+    for (file, id) in [
+        ("gru_forward.json", "gru_classic_h4_d1_t5"),
+        ("rnn_forward.json", "rnn_classic_h4_d1_t5"),
+    ] {
+        let f = TempFile::new("noc.json", &model_json(&refdata(file, id)));
+        bad(
+            &["--model", f.path(), "--input", "1", "--c0=0,0,0,0"],
+            &["--c0", "LSTM"],
+        );
+    }
+}
+
+#[test]
+fn control_characters_stay_on_one_line() {
+    let model = seed_model();
+    bad(
+        &["--model", "no\nsuch\rfile.json", "--input", "1"],
+        &["no\\nsuch\\rfile.json"],
+    );
+    bad(
+        &["--model", model.path(), "--input", "1", "--be\nep"],
+        &["--be\\nep"],
+    );
+}
+
+#[test]
+fn library_and_cli_agree_on_parsing() {
+    // The CLI's `--input` is exactly `parse_sequence`: same T, same values.
+    let model = seed_model();
+    let text = "1, 2 3;4\n5 −1.5";
+    let out = ok(&["--model", model.path(), "--input", text]);
+    let xs: Array2<f32> = parse_sequence(text, 1).unwrap();
+    assert_eq!(f32_bits(&raw_numbers(&out, "x")), trace_bits(xs.view()));
+}
