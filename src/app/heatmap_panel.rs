@@ -23,7 +23,9 @@ pub fn HeatmapPanel(
     trace: TraceSignal,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let scale = Memo::new(move |_| trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0)))));
+    let scale = Memo::new(move |_| {
+        trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
+    });
 
     Effect::new(move |_| {
         let scale = scale.get();

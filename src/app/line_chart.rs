@@ -33,7 +33,9 @@ pub fn LineChart(
                 }
                 Err(_) => return,
             }
-            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else { return };
+            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+                return;
+            };
             let area = backend.into_drawing_area();
             if let Err(e) = draw_series_lines(&area, tr, series, None, 16) {
                 leptos::logging::error!("line chart: {e:?}");

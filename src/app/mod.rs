@@ -36,7 +36,12 @@ pub fn App() -> impl IntoView {
     let dims = move || {
         session.with(|s| {
             let p = s.params();
-            format!("{} · H = {} · D = {}", p.kind().name().to_uppercase(), p.hidden_size(), p.input_size())
+            format!(
+                "{} · H = {} · D = {}",
+                p.kind().name().to_uppercase(),
+                p.hidden_size(),
+                p.input_size()
+            )
         })
     };
     let panels = move || {

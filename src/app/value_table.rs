@@ -25,14 +25,26 @@ pub fn ValueTable(
             let steps = table_steps(t_len, h, t_len.saturating_sub(1), 20);
             let partial = steps.len() < t_len;
             let caption = if partial {
-                format!("{} (steps {}–{} of {})", series.label(), steps.start + 1, steps.end, t_len)
+                format!(
+                    "{} (steps {}–{} of {})",
+                    series.label(),
+                    steps.start + 1,
+                    steps.end,
+                    t_len
+                )
             } else {
                 series.label().to_string()
             };
-            let head = steps.clone().map(|t| view! { <th scope="col">{format!("t = {}", t + 1)}</th> }).collect_view();
+            let head = steps
+                .clone()
+                .map(|t| view! { <th scope="col">{format!("t = {}", t + 1)}</th> })
+                .collect_view();
             let rows = (0..h)
                 .map(|unit| {
-                    let cells = steps.clone().map(|t| view! { <td>{format_sig(values[[t, unit]], 4)}</td> }).collect_view();
+                    let cells = steps
+                        .clone()
+                        .map(|t| view! { <td>{format_sig(values[[t, unit]], 4)}</td> })
+                        .collect_view();
                     view! { <tr><th scope="row">{format!("unit {}", unit + 1)}</th>{cells}</tr> }
                 })
                 .collect_view();

@@ -36,7 +36,8 @@ Options:
   --input TEXT           The sequence: steps separated by ';' or newlines, values within
                          a step by commas or whitespace. When D = 1, commas and
                          whitespace separate steps too: \"1, 2, 3\" is three steps.
-  --input-file X.json    The sequence as a JSON list of steps [[x_1..x_D], ...].
+  --input-file X.json    The sequence as a JSON list of steps [[x_1..x_D], ...]
+                         (a flat list [x_1, x_2, ...] when D = 1).
   --h0 V,V,..            Initial hidden state, H values (default zeros).
   --c0 V,V,..            Initial cell state, H values (LSTM only; default zeros).
   --format json|csv      Output format (default json).

@@ -7,6 +7,8 @@ use super::params::{CellKind, Params};
 /// The seed article's case study (§4.3/§5): an LSTM with H = 4, D = 1, fed 1, 2, 3, 4, 5.
 /// Weights are refdata's `lstm_classic_h4_d1_t5` (numpy `default_rng(0)`, U(-0.5, 0.5),
 /// rounded to f32), so the app shows exactly the golden PyTorch trace.
+// The literals are the float64 reprs refdata stores; each is exactly an f32 value.
+#[allow(clippy::excessive_precision)]
 pub fn seed_article_lstm() -> Params {
     const WEIGHT_IH: [f32; 16] = [
         0.1369616836309433,

@@ -24,15 +24,29 @@ pub struct Session {
 
 impl Session {
     /// Builds a session, or explains why `input_text` cannot be run by `params`.
-    pub fn new(model_name: impl Into<String>, params: Params, input_text: &str) -> Result<Self, String> {
+    pub fn new(
+        model_name: impl Into<String>,
+        params: Params,
+        input_text: &str,
+    ) -> Result<Self, String> {
         let trace = SharedTrace::new(run(&params, input_text)?);
-        Ok(Self { model_name: model_name.into(), params, input_text: input_text.to_string(), trace, error: None })
+        Ok(Self {
+            model_name: model_name.into(),
+            params,
+            input_text: input_text.to_string(),
+            trace,
+            error: None,
+        })
     }
 
     /// The seed article's case study: its LSTM (H = 4, D = 1) on 1, 2, 3, 4, 5.
     pub fn seed_example() -> Self {
-        Self::new("Seed article example", examples::seed_article_lstm(), examples::SEED_ARTICLE_INPUT)
-            .expect("the built-in example runs")
+        Self::new(
+            "Seed article example",
+            examples::seed_article_lstm(),
+            examples::SEED_ARTICLE_INPUT,
+        )
+        .expect("the built-in example runs")
     }
 
     /// Replaces the input text. Valid text recomputes the trace; invalid text keeps the
@@ -121,7 +135,11 @@ mod tests {
         assert!(s.is_stale());
         assert!(s.error().unwrap().contains("\"x3\""));
         assert_eq!(s.trace(), &good);
-        assert_eq!(s.shared_trace(), handle, "the same trace object, not a recomputation");
+        assert_eq!(
+            s.shared_trace(),
+            handle,
+            "the same trace object, not a recomputation"
+        );
         assert_eq!(s.input_text(), "1, 2, x3");
         s.set_input("4");
         assert!(!s.is_stale());

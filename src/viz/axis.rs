@@ -24,7 +24,12 @@ pub fn ticks(n: usize, max_labels: usize) -> Vec<usize> {
 
 /// The steps a value table lists: all of them when the table is small, otherwise a window of
 /// `window` steps ending at `current`, so screen readers get a usable table at any T.
-pub fn table_steps(t_len: usize, hidden: usize, current: usize, window: usize) -> std::ops::Range<usize> {
+pub fn table_steps(
+    t_len: usize,
+    hidden: usize,
+    current: usize,
+    window: usize,
+) -> std::ops::Range<usize> {
     if t_len * hidden <= 4096 || t_len <= window {
         return 0..t_len;
     }
@@ -43,7 +48,10 @@ mod tests {
 
     #[test]
     fn long_axes_use_nice_steps() {
-        assert_eq!(ticks(100, 10), vec![0, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99]);
+        assert_eq!(
+            ticks(100, 10),
+            vec![0, 9, 19, 29, 39, 49, 59, 69, 79, 89, 99]
+        );
         assert!(ticks(10_000, 8).len() <= 9);
     }
 

@@ -33,7 +33,9 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         return Ok(());
     };
     let t_len = trace.steps();
-    let (lo, hi) = values.iter().fold((0.0f32, 0.0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = values
+        .iter()
+        .fold((0.0f32, 0.0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let pad = ((hi - lo) * 0.08).max(0.05);
     let x_end = (t_len as f32).max(2.0);
     let mut chart = ChartBuilder::on(area)
@@ -60,11 +62,21 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     }
     for unit in 0..values.ncols().min(max_units) {
         let color = UNIT_COLORS[unit % UNIT_COLORS.len()];
-        let points: Vec<(f32, f32)> = values.column(unit).iter().enumerate().map(|(t, &v)| (t as f32 + 1.0, v)).collect();
+        let points: Vec<(f32, f32)> = values
+            .column(unit)
+            .iter()
+            .enumerate()
+            .map(|(t, &v)| (t as f32 + 1.0, v))
+            .collect();
         chart
-            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(3)))?
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(3),
+            ))?
             .label(format!("{} unit {}", series.symbol(), unit + 1))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+            });
         if t_len <= 60 {
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
         }
@@ -94,12 +106,14 @@ mod tests {
             let area = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
             draw_series_lines(&area, &trace, Series::H, Some(2), 16).unwrap();
         }
-        for unit in 0..4 {
-            let RGBColor(r, g, b) = UNIT_COLORS[unit];
+        for (unit, &RGBColor(r, g, b)) in UNIT_COLORS.iter().enumerate().take(4) {
             let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
             // The data line and its legend swatch.
             assert!(svg.matches(&stroke).count() >= 2, "unit {unit}: {stroke}");
-            assert!(svg.contains(&format!("h unit {}", unit + 1)), "legend for unit {unit}");
+            assert!(
+                svg.contains(&format!("h unit {}", unit + 1)),
+                "legend for unit {unit}"
+            );
         }
     }
 }

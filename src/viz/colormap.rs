@@ -53,12 +53,24 @@ impl ColorScale {
     /// legend shows the real range and zero stays white.
     pub fn for_series(s: Series, min_max: (f32, f32)) -> Self {
         match s.range() {
-            Range::Unit => Self { palette: Palette::Sequential, lo: 0.0, hi: 1.0 },
-            Range::Symmetric => Self { palette: Palette::Diverging, lo: -1.0, hi: 1.0 },
+            Range::Unit => Self {
+                palette: Palette::Sequential,
+                lo: 0.0,
+                hi: 1.0,
+            },
+            Range::Symmetric => Self {
+                palette: Palette::Diverging,
+                lo: -1.0,
+                hi: 1.0,
+            },
             Range::Unbounded => {
                 let m = min_max.0.abs().max(min_max.1.abs());
                 let m = if m.is_finite() && m > 1e-6 { m } else { 1.0 };
-                Self { palette: Palette::Diverging, lo: -m, hi: m }
+                Self {
+                    palette: Palette::Diverging,
+                    lo: -m,
+                    hi: m,
+                }
             }
         }
     }
@@ -73,7 +85,11 @@ impl ColorScale {
     /// Colour of `v` (NaN maps to the middle colour rather than poisoning a buffer).
     pub fn rgb(&self, v: f32) -> [u8; 3] {
         let span = self.hi - self.lo;
-        let u = if span > 0.0 { ((v - self.lo) / span).clamp(0.0, 1.0) } else { 0.5 };
+        let u = if span > 0.0 {
+            ((v - self.lo) / span).clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
         let u = if u.is_nan() { 0.5 } else { u };
         let stops = self.stops();
         let x = u * (stops.len() - 1) as f32;
@@ -90,7 +106,15 @@ impl ColorScale {
             .stops()
             .iter()
             .enumerate()
-            .map(|(k, c)| format!("rgb({},{},{}) {:.1}%", c[0], c[1], c[2], 100.0 * k as f32 / n as f32))
+            .map(|(k, c)| {
+                format!(
+                    "rgb({},{},{}) {:.1}%",
+                    c[0],
+                    c[1],
+                    c[2],
+                    100.0 * k as f32 / n as f32
+                )
+            })
             .collect();
         format!("linear-gradient(to right, {})", parts.join(", "))
     }
@@ -137,7 +161,11 @@ mod tests {
 
     #[test]
     fn ends_and_middle() {
-        let s = ColorScale { palette: Palette::Diverging, lo: -2.0, hi: 2.0 };
+        let s = ColorScale {
+            palette: Palette::Diverging,
+            lo: -2.0,
+            hi: 2.0,
+        };
         assert_eq!(s.rgb(-2.0), RDBU[0]);
         assert_eq!(s.rgb(0.0), RDBU[4]);
         assert_eq!(s.rgb(9.0), RDBU[8]);

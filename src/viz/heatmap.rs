@@ -22,7 +22,10 @@ pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols:
     let width = t_len.min(max_cols.max(1));
     let mut rgba = vec![0u8; width * h * 4];
     for col in 0..width {
-        let (t0, t1) = (col * t_len / width, ((col + 1) * t_len / width).max(col * t_len / width + 1));
+        let (t0, t1) = (
+            col * t_len / width,
+            ((col + 1) * t_len / width).max(col * t_len / width + 1),
+        );
         for unit in 0..h {
             let mean = (t0..t1).map(|t| values[[t, unit]]).sum::<f32>() / (t1 - t0) as f32;
             let [r, g, b] = scale.rgb(mean);
@@ -30,7 +33,11 @@ pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols:
             rgba[k..k + 4].copy_from_slice(&[r, g, b, 255]);
         }
     }
-    Pixels { width, height: h, rgba }
+    Pixels {
+        width,
+        height: h,
+        rgba,
+    }
 }
 
 #[cfg(test)]
@@ -41,7 +48,11 @@ mod tests {
 
     #[test]
     fn one_pixel_per_cell_with_units_as_rows() {
-        let scale = ColorScale { palette: Palette::Sequential, lo: 0.0, hi: 1.0 };
+        let scale = ColorScale {
+            palette: Palette::Sequential,
+            lo: 0.0,
+            hi: 1.0,
+        };
         // T = 3, H = 2.
         let v = arr2(&[[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]);
         let p = heatmap_pixels(v.view(), &scale, 100);
@@ -55,8 +66,13 @@ mod tests {
 
     #[test]
     fn long_sequences_are_aggregated() {
-        let scale = ColorScale { palette: Palette::Sequential, lo: 0.0, hi: 1.0 };
-        let v = ndarray::Array2::from_shape_fn((10_000, 3), |(t, _)| if t < 5_000 { 0.0 } else { 1.0 });
+        let scale = ColorScale {
+            palette: Palette::Sequential,
+            lo: 0.0,
+            hi: 1.0,
+        };
+        let v =
+            ndarray::Array2::from_shape_fn((10_000, 3), |(t, _)| if t < 5_000 { 0.0 } else { 1.0 });
         let p = heatmap_pixels(v.view(), &scale, 800);
         assert_eq!((p.width, p.height), (800, 3));
         assert_eq!(&p.rgba[0..3], scale.rgb(0.0));
