@@ -1,0 +1,124 @@
+// End-to-end checks of the release build in Debian's Chromium, driven like a screen-reader
+// user would: by accessible names. Expected numbers come from the native CLI
+// (target/debug/gatescope-trace, built by `cargo test`) on refdata's classic model, so the
+// browser build is checked against an independent run of the core.
+// Usage: node tests/e2e/run.mjs [distDir] [screenshotDir]
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './static-server.mjs';
+import { launch } from './browser.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
+const shots = path.resolve(process.argv[3] || path.join(repo, 'tests/e2e/screenshots'));
+fs.mkdirSync(shots, { recursive: true });
+
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+}
+
+// The seed article's model as a CLI model file, from refdata's lstm_classic_h4_d1_t5.
+function seedModelFile() {
+  const data = JSON.parse(fs.readFileSync(path.join(repo, 'tests/data/refdata/lstm_forward.json'), 'utf8'));
+  const c = data.cases.find((k) => k.id === 'lstm_classic_h4_d1_t5');
+  const rows = (t) => Array.from({ length: t.shape[0] }, (_, r) => t.data.slice(r * t.shape[1], (r + 1) * t.shape[1]));
+  const model = {
+    cell: 'lstm', weight_ih_l0: rows(c.params.weight_ih), weight_hh_l0: rows(c.params.weight_hh),
+    bias_ih_l0: c.params.bias_ih.data, bias_hh_l0: c.params.bias_hh.data,
+  };
+  const file = path.join(os.tmpdir(), `gatescope-e2e-seed-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(model));
+  return file;
+}
+const cli = path.join(repo, 'target/debug/gatescope-trace');
+const modelFile = seedModelFile();
+const expected = (input) => JSON.parse(execFileSync(cli, ['--model', modelFile, '--input', input], { encoding: 'utf8' }));
+
+// Same rule as the app's 4-significant-digit tables (viz::format_sig).
+function sig4(v) {
+  if (v === 0) return '0';
+  const mag = Math.floor(Math.log10(Math.abs(v)));
+  if (mag < -4 || mag >= 6) return v.toExponential(3).replace('e+', 'e');
+  return v.toFixed(Math.max(0, 3 - mag));
+}
+
+const GATES = [['i', 'Input gate i'], ['f', 'Forget gate f'], ['g', 'Candidate g'], ['o', 'Output gate o'],
+  ['c', 'Cell state c'], ['h', 'Hidden state h']];
+
+async function tableValues(page, name) {
+  return page.getByRole('table', { name }).evaluate((t) =>
+    [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((d) => d.textContent)));
+}
+
+async function checkAgainstCli(page, input, label) {
+  const want = expected(input);
+  let mismatches = 0;
+  for (const [key, name] of GATES) {
+    const shown = await tableValues(page, name);
+    want[key].forEach((row, t) => row.forEach((v, u) => {
+      if (shown[u]?.[t] !== sig4(v)) {
+        mismatches += 1;
+        if (mismatches < 4) console.log(`     ${name} unit ${u + 1} t ${t + 1}: shown ${shown[u]?.[t]}, CLI ${sig4(v)}`);
+      }
+    }));
+  }
+  check(mismatches === 0, `${label}: all six tables equal the CLI trace of "${input}"`);
+}
+
+const server = await startServer(dist);
+const url = `http://127.0.0.1:${server.address().port}/`;
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+
+  for (const [, name] of GATES) {
+    check(await page.getByRole('img', { name, exact: true }).isVisible(), `heatmap "${name}" is visible`);
+  }
+  await checkAgainstCli(page, '1, 2, 3, 4, 5', 'opening view');
+  await page.screenshot({ path: path.join(shots, 'projector-1366x768.png') });
+
+  // A heatmap canvas really has pixels (not a blank page): sample its middle.
+  const painted = await page.getByRole('img', { name: 'Forget gate f', exact: true }).evaluate((c) => {
+    const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;
+    return d[3] === 255 && !(d[0] === 255 && d[1] === 255 && d[2] === 255);
+  });
+  check(painted, 'the forget-gate canvas is painted');
+
+  const field = page.getByRole('textbox', { name: 'Input sequence' });
+  await field.fill('0.5, -2, 3.25, 0, 1e-3, 7');
+  await checkAgainstCli(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'after typing');
+
+  await field.fill('0.5, -2, abc');
+  const help = await page.locator('#sequence-help').textContent();
+  check(help.includes('"abc"'), `invalid text names the bad token (${help.trim()})`);
+  check(await page.locator('.heatmaps.stale').count() === 1, 'views are marked stale');
+  await checkAgainstCli(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'while invalid, the last good trace stays');
+  await page.screenshot({ path: path.join(shots, 'invalid-input-1366x768.png') });
+
+  await field.fill('1, 2, 3, 4, 5');
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(url);
+  await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `phone layout has no horizontal scroll (overflow ${overflow}px)`);
+  await phone.screenshot({ path: path.join(shots, 'phone-390x844.png') });
+
+  check(errors.length === 0, `no page errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+} finally {
+  await browser.close();
+  server.close();
+  fs.rmSync(modelFile, { force: true });
+}
+console.log(failures ? `\n${failures} end-to-end check(s) failed` : '\nall end-to-end checks passed');
+console.log(`screenshots in ${shots}`);
+process.exit(failures ? 1 : 0);
