@@ -4,15 +4,20 @@
 mod canvas;
 mod heatmap_panel;
 mod line_chart;
+mod model_panel;
+mod sequence_editor;
 mod sequence_input;
 mod value_table;
 
 use leptos::prelude::*;
 
-use crate::model::{Series, Session, SharedTrace};
+use crate::model::Series;
+use crate::state::{Session, SharedTrace};
 
 pub use heatmap_panel::HeatmapPanel;
 pub use line_chart::LineChart;
+pub use model_panel::ModelPanel;
+pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
 pub use value_table::ValueTable;
 
@@ -32,7 +37,7 @@ pub fn App() -> impl IntoView {
     // Identity-compared: notifies only when a new trace was computed.
     let trace = Memo::new(move |_| session.with(Session::shared_trace));
     let stale = Memo::new(move |_| session.with(Session::is_stale));
-    let model_name = move || session.with(|s| s.model_name().to_string());
+    let model_name = move || session.with(Session::model_name);
     let dims = move || {
         session.with(|s| {
             let p = s.params();
@@ -62,6 +67,8 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <SequenceInput />
+            <SequenceEditor />
+            <ModelPanel />
             <section class="heatmaps" class:stale=move || stale.get() aria-label="Gates and states over time">
                 {panels}
             </section>

@@ -13,7 +13,6 @@ pub mod io;
 pub mod params;
 pub mod parse;
 pub mod rng;
-pub mod session;
 pub mod trace;
 
 pub use cell::{sigmoid, Cell, State};
@@ -21,5 +20,4 @@ pub use error::{ModelError, Result};
 pub use forward::{forward, InitialState};
 pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
 pub use parse::{parse_sequence, parse_vector, ParseError};
-pub use session::{Session, SharedTrace};
 pub use trace::{Range, Series, Trace};

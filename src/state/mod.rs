@@ -1,0 +1,11 @@
+//! The app's state as plain types (no Leptos): the session (model, input, trace), presets
+//! and playback. Components keep these in signals and call their methods; the rules are
+//! tested natively.
+
+pub mod playback;
+pub mod presets;
+pub mod session;
+
+pub use playback::Playback;
+pub use presets::{format_sequence, Preset};
+pub use session::{ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS};

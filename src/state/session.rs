@@ -1,0 +1,341 @@
+//! What the app shows, as a plain type: the model, the input text and the last good trace.
+//! Components hold one of these in a signal and call its methods; the rules (recompute on
+//! valid input, keep the last good trace and mark it stale on invalid input, refuse sizes
+//! beyond the app's limits without computing) live here and are tested natively.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use ndarray::{s, Array2, Axis};
+
+use super::presets::{format_sequence, Preset};
+use crate::model::{examples, forward, parse_sequence, CellKind, InitConfig, InitialState, Params, Trace};
+
+/// Largest hidden size the app shows (the core allows more; the views would not be legible).
+pub const APP_MAX_HIDDEN: usize = 256;
+/// Largest input size the app accepts.
+pub const APP_MAX_INPUT: usize = 16;
+/// Longest sequence the app accepts.
+pub const APP_MAX_STEPS: usize = 10_000;
+
+/// A randomly initialised model, as set in the model panel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelConfig {
+    /// Default LSTM.
+    pub kind: CellKind,
+    /// H, 1..=[`APP_MAX_HIDDEN`]. Default 8.
+    pub hidden: usize,
+    /// D, 1..=[`APP_MAX_INPUT`]. Default 1.
+    pub input: usize,
+    /// Default 0.
+    pub seed: u64,
+    /// Multiplies PyTorch's init bound 1/√H. Default 1.
+    pub scale: f32,
+    /// LSTM forget-gate bias 1 instead of random. Default false.
+    pub forget_bias_one: bool,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self { kind: CellKind::Lstm, hidden: 8, input: 1, seed: 0, scale: 1.0, forget_bias_one: false }
+    }
+}
+
+impl ModelConfig {
+    /// Checks the app's limits, with a message for the user.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=APP_MAX_HIDDEN).contains(&self.hidden) {
+            return Err(format!("Hidden size must be 1 to {APP_MAX_HIDDEN}; {} is outside that.", self.hidden));
+        }
+        if !(1..=APP_MAX_INPUT).contains(&self.input) {
+            return Err(format!("Input size must be 1 to {APP_MAX_INPUT}; {} is outside that.", self.input));
+        }
+        if !(self.scale.is_finite() && (0.0..=100.0).contains(&self.scale)) {
+            return Err(format!("Init scale must be a number from 0 to 100; {} is outside that.", self.scale));
+        }
+        Ok(())
+    }
+
+    /// The weights this configuration describes.
+    pub fn build(&self) -> Result<Params, String> {
+        self.validate()?;
+        let init = InitConfig { seed: self.seed, scale: self.scale, forget_bias: self.forget_bias_one.then_some(1.0) };
+        Params::init(self.kind, self.hidden, self.input, init).map_err(|e| e.to_string())
+    }
+}
+
+/// Where the current weights came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSource {
+    /// The seed article's built-in example.
+    SeedExample,
+    /// Seeded random initialisation.
+    Random(ModelConfig),
+}
+
+/// A model, the text the user typed, and the trace of the last text that was valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    source: ModelSource,
+    params: Params,
+    input_text: String,
+    trace: SharedTrace,
+    error: Option<String>,
+    model_error: Option<String>,
+}
+
+impl Session {
+    /// Builds a session, or explains why `input_text` cannot be run by `params`.
+    pub fn new(source: ModelSource, params: Params, input_text: &str) -> Result<Self, String> {
+        let trace = SharedTrace::new(run(&params, input_text)?);
+        Ok(Self { source, params, input_text: input_text.to_string(), trace, error: None, model_error: None })
+    }
+
+    /// The seed article's case study: its LSTM (H = 4, D = 1) on 1, 2, 3, 4, 5.
+    pub fn seed_example() -> Self {
+        Self::new(ModelSource::SeedExample, examples::seed_article_lstm(), examples::SEED_ARTICLE_INPUT)
+            .expect("the built-in example runs")
+    }
+
+    /// Replaces the input text. Valid text recomputes the trace; invalid text keeps the
+    /// last good trace, records the message and makes [`Session::is_stale`] true.
+    pub fn set_input(&mut self, text: &str) {
+        self.input_text = text.to_string();
+        match run(&self.params, text) {
+            Ok(trace) => {
+                self.trace = SharedTrace::new(trace);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Replaces the input by values (rewriting the text to match).
+    pub fn set_x(&mut self, x: &Array2<f32>) {
+        self.set_input(&format_sequence(x));
+    }
+
+    /// The values being edited: those of the last valid input.
+    fn x(&self) -> Array2<f32> {
+        self.trace.x().to_owned()
+    }
+
+    /// Sets input dimension `d` of step `t` (0-based); ignored if out of range or not finite.
+    pub fn set_value(&mut self, t: usize, d: usize, v: f32) {
+        let mut x = self.x();
+        if t < x.nrows() && d < x.ncols() && v.is_finite() {
+            x[[t, d]] = v;
+            self.set_x(&x);
+        }
+    }
+
+    /// Inserts a copy of step `t` after it (0-based), up to [`APP_MAX_STEPS`].
+    pub fn insert_step(&mut self, t: usize) {
+        let x = self.x();
+        if t >= x.nrows() || x.nrows() >= APP_MAX_STEPS {
+            return;
+        }
+        let mut out = Array2::zeros((x.nrows() + 1, x.ncols()));
+        out.slice_mut(s![..=t, ..]).assign(&x.slice(s![..=t, ..]));
+        out.slice_mut(s![t + 1.., ..]).assign(&x.slice(s![t.., ..]));
+        self.set_x(&out);
+    }
+
+    /// Deletes step `t` (0-based); the last remaining step cannot be deleted.
+    pub fn delete_step(&mut self, t: usize) {
+        let x = self.x();
+        if t < x.nrows() && x.nrows() > 1 {
+            let keep: Vec<usize> = (0..x.nrows()).filter(|&k| k != t).collect();
+            self.set_x(&x.select(Axis(0), &keep));
+        }
+    }
+
+    /// Loads a preset input, shaped for the current model's D.
+    pub fn apply_preset(&mut self, preset: Preset, seed: u64) {
+        self.set_x(&preset.generate(self.params.input_size(), seed));
+    }
+
+    /// Switches to randomly initialised weights. Invalid settings leave everything as it was
+    /// and set [`Session::model_error`]. A change of D keeps the steps and the values of the
+    /// dimensions both sizes have (new dimensions start at 0).
+    pub fn set_config(&mut self, cfg: ModelConfig) {
+        match cfg.build() {
+            Ok(params) => self.set_params(ModelSource::Random(cfg), params),
+            Err(e) => self.model_error = Some(e),
+        }
+    }
+
+    /// Switches back to the seed article's example model and input.
+    pub fn use_seed_example(&mut self) {
+        *self = Self::seed_example();
+    }
+
+    fn set_params(&mut self, source: ModelSource, params: Params) {
+        let old = self.x();
+        let d = params.input_size();
+        let mut x = Array2::zeros((old.nrows(), d));
+        let k = d.min(old.ncols());
+        x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
+        self.source = source;
+        self.params = params;
+        self.model_error = None;
+        if old.ncols() == d && self.error.is_none() {
+            let text = self.input_text.clone();
+            self.set_input(&text);
+        } else {
+            self.set_x(&x);
+        }
+    }
+
+    /// The model panel's settings for the current weights (the seed example is an LSTM with
+    /// H = 4, D = 1).
+    pub fn config(&self) -> ModelConfig {
+        match &self.source {
+            ModelSource::Random(cfg) => *cfg,
+            ModelSource::SeedExample => ModelConfig { hidden: 4, input: 1, ..ModelConfig::default() },
+        }
+    }
+
+    pub fn source(&self) -> &ModelSource {
+        &self.source
+    }
+    /// "Seed article example" or a description of the random model.
+    pub fn model_name(&self) -> String {
+        match &self.source {
+            ModelSource::SeedExample => "Seed article example".to_string(),
+            ModelSource::Random(c) => format!("Random init, seed {}", c.seed),
+        }
+    }
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+    pub fn input_text(&self) -> &str {
+        &self.input_text
+    }
+    /// The trace of the last valid input.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    /// The same trace as a cheap, shareable handle (for signals and memos).
+    pub fn shared_trace(&self) -> SharedTrace {
+        self.trace.clone()
+    }
+    /// Why the current text was rejected, if it was.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    /// Why the last model change was refused, if it was.
+    pub fn model_error(&self) -> Option<&str> {
+        self.model_error.as_deref()
+    }
+    /// True while the shown trace belongs to older text than what is typed.
+    pub fn is_stale(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+/// A trace behind an `Arc`: cloning is free and equality is identity, so a reactive memo
+/// over it notifies exactly when a new trace was computed, without comparing megabytes.
+#[derive(Debug, Clone)]
+pub struct SharedTrace(Arc<Trace>);
+
+impl SharedTrace {
+    pub fn new(trace: Trace) -> Self {
+        Self(Arc::new(trace))
+    }
+}
+
+impl PartialEq for SharedTrace {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for SharedTrace {
+    type Target = Trace;
+    fn deref(&self) -> &Trace {
+        &self.0
+    }
+}
+
+fn run(params: &Params, text: &str) -> Result<Trace, String> {
+    let x = parse_sequence(text, params.input_size()).map_err(|e| e.to_string())?;
+    if x.nrows() > APP_MAX_STEPS {
+        return Err(format!(
+            "input: {} steps is more than this app shows (at most {APP_MAX_STEPS}); nothing was computed",
+            x.nrows()
+        ));
+    }
+    forward(params, x.view(), &InitialState::default()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Series;
+
+    #[test]
+    fn invalid_text_keeps_last_good_trace() {
+        let mut s = Session::seed_example();
+        assert_eq!(s.trace().steps(), 5);
+        s.set_input("1, 2, 3");
+        let good = s.trace().clone();
+        let handle = s.shared_trace();
+        assert_eq!(good.steps(), 3);
+        s.set_input("1, 2, x3");
+        assert!(s.is_stale());
+        assert!(s.error().unwrap().contains("\"x3\""));
+        assert_eq!(s.trace(), &good);
+        assert_eq!(s.shared_trace(), handle, "the same trace object, not a recomputation");
+        assert_eq!(s.input_text(), "1, 2, x3");
+        s.set_input("4");
+        assert!(!s.is_stale());
+        assert_eq!(s.trace().get(Series::H).unwrap().dim(), (1, 4));
+    }
+
+    #[test]
+    fn too_many_steps_computes_nothing() {
+        let mut s = Session::seed_example();
+        let handle = s.shared_trace();
+        s.set_input(&vec!["1"; APP_MAX_STEPS + 1].join(","));
+        assert!(s.error().unwrap().contains("at most 10000"), "{:?}", s.error());
+        assert_eq!(s.shared_trace(), handle);
+    }
+
+    #[test]
+    fn cell_edits_rewrite_the_text() {
+        let mut s = Session::seed_example();
+        s.set_value(1, 0, -0.5);
+        assert_eq!(s.input_text(), "1, -0.5, 3, 4, 5");
+        s.insert_step(0);
+        assert_eq!(s.input_text(), "1, 1, -0.5, 3, 4, 5");
+        s.delete_step(5);
+        s.delete_step(0);
+        assert_eq!(s.input_text(), "1, -0.5, 3, 4");
+        s.set_value(0, 0, f32::NAN);
+        assert_eq!(s.input_text(), "1, -0.5, 3, 4", "non-finite edits are ignored");
+        for _ in 0..10 {
+            s.delete_step(0);
+        }
+        assert_eq!(s.trace().steps(), 1, "the last step stays");
+    }
+
+    #[test]
+    fn model_changes_adapt_the_input_and_bad_configs_change_nothing() {
+        let mut s = Session::seed_example();
+        s.set_config(ModelConfig { hidden: 16, input: 2, seed: 3, ..ModelConfig::default() });
+        assert_eq!(s.params().input_size(), 2);
+        assert_eq!(s.input_text(), "1 0; 2 0; 3 0; 4 0; 5 0");
+        assert_eq!(s.trace().hidden_size(), 16);
+        let before = s.clone();
+        s.set_config(ModelConfig { hidden: 1000, ..ModelConfig::default() });
+        assert!(s.model_error().unwrap().contains("Hidden size"));
+        assert_eq!(s.trace(), before.trace());
+        assert_eq!(s.params(), before.params());
+        s.set_config(ModelConfig { hidden: 3, input: 1, ..ModelConfig::default() });
+        assert_eq!((s.input_text(), s.model_error()), ("1, 2, 3, 4, 5", None));
+        s.use_seed_example();
+        let fresh = Session::seed_example();
+        assert_eq!((s.params(), s.input_text(), s.trace()), (fresh.params(), fresh.input_text(), fresh.trace()));
+    }
+}
