@@ -4,100 +4,128 @@ use ndarray::ArrayView2;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use crate::viz::{format_sig, text_on, ColorScale, Pixels};
+use crate::viz::{format_sig, text_on, ColorScale, Grid, Pixels};
+
+fn context_of(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    canvas.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into().map_err(JsValue::from)
+}
 
 /// Sizes the canvas backing store to its CSS box at the device pixel ratio and returns the
 /// 2-D context with a transform in CSS pixels, plus the box size.
-pub fn context_2d(
-    canvas: &HtmlCanvasElement,
-) -> Result<(CanvasRenderingContext2d, f64, f64), JsValue> {
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .max(1.0);
-    let (w, h) = (
-        canvas.client_width().max(1) as f64,
-        canvas.client_height().max(1) as f64,
-    );
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<(CanvasRenderingContext2d, f64, f64), JsValue> {
+    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
     let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != bw || canvas.height() != bh {
         canvas.set_width(bw);
         canvas.set_height(bh);
     }
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")?
-        .ok_or_else(|| JsValue::from_str("no 2d context"))?
-        .dyn_into()?;
+    let ctx = context_of(canvas)?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
     Ok((ctx, w, h))
 }
 
-/// Paints a heatmap: the pixel buffer scaled to the canvas without smoothing, thin cell
-/// borders, and each cell's value printed inside it when cells are large enough to read.
+/// Puts a pixel buffer into a detached canvas of its own size, to be scaled onto the
+/// visible canvas on every repaint without rebuilding the pixels.
+pub fn pixels_to_canvas(pixels: &Pixels) -> Result<HtmlCanvasElement, JsValue> {
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+    let off: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+    off.set_width(pixels.width.max(1) as u32);
+    off.set_height(pixels.height.max(1) as u32);
+    if pixels.width > 0 && pixels.height > 0 {
+        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels.rgba), pixels.width as u32, pixels.height as u32)?;
+        context_of(&off)?.put_image_data(&img, 0.0, 0.0)?;
+    }
+    Ok(off)
+}
+
+/// What is drawn over the colours: the current step and the selected cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlay {
+    /// 0-based current step; later steps are dimmed.
+    pub current: usize,
+    /// Selected (step, unit), 0-based.
+    pub selection: Option<(usize, usize)>,
+}
+
+/// Paints a heatmap from its prepared image: colours scaled without smoothing, thin cell
+/// borders and printed values when cells are large enough to read, steps after the current
+/// one dimmed, the current column outlined and the selected cell ringed.
 pub fn paint_heatmap(
     canvas: &HtmlCanvasElement,
-    pixels: &Pixels,
+    base: &HtmlCanvasElement,
     values: ArrayView2<'_, f32>,
     scale: &ColorScale,
-) -> Result<(), JsValue> {
+    overlay: Overlay,
+) -> Result<Grid, JsValue> {
     let (ctx, w, h) = context_2d(canvas)?;
-    ctx.clear_rect(0.0, 0.0, w, h);
-    if pixels.width == 0 || pixels.height == 0 {
-        return Ok(());
-    }
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let off: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
-    off.set_width(pixels.width as u32);
-    off.set_height(pixels.height as u32);
-    let octx: CanvasRenderingContext2d = off
-        .get_context("2d")?
-        .ok_or_else(|| JsValue::from_str("no 2d context"))?
-        .dyn_into()?;
-    let img = ImageData::new_with_u8_clamped_array_and_sh(
-        Clamped(&pixels.rgba),
-        pixels.width as u32,
-        pixels.height as u32,
-    )?;
-    octx.put_image_data(&img, 0.0, 0.0)?;
-    ctx.set_image_smoothing_enabled(false);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&off, 0.0, 0.0, w, h)?;
-
     let (t_len, units) = values.dim();
-    let (cw, ch) = (w / pixels.width as f64, h / units as f64);
-    if pixels.width == t_len && cw >= 6.0 && ch >= 6.0 {
+    let grid = Grid { w, h, t_len, units, cols: base.width() as usize };
+    ctx.clear_rect(0.0, 0.0, w, h);
+    if t_len == 0 || units == 0 {
+        return Ok(grid);
+    }
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(base, 0.0, 0.0, w, h)?;
+
+    let exact = grid.cols == t_len;
+    let (cw, ch) = (w / grid.cols as f64, h / units as f64);
+    if exact && cw >= 6.0 && ch >= 6.0 {
         ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
         ctx.set_line_width(1.0);
+        ctx.begin_path();
         for t in 1..t_len {
-            ctx.begin_path();
             ctx.move_to(t as f64 * cw, 0.0);
             ctx.line_to(t as f64 * cw, h);
-            ctx.stroke();
         }
         for u in 1..units {
-            ctx.begin_path();
             ctx.move_to(0.0, u as f64 * ch);
             ctx.line_to(w, u as f64 * ch);
-            ctx.stroke();
         }
+        ctx.stroke();
     }
-    if pixels.width == t_len && cw >= 44.0 && ch >= 18.0 {
-        let size = (ch * 0.42).clamp(11.0, 17.0);
-        ctx.set_font(&format!("600 {size}px system-ui, sans-serif"));
+    if exact && cw >= 30.0 && ch >= 16.0 {
+        // Wide cells get 3 significant digits, narrow ones 2; the font shrinks to fit.
+        let sig = if cw >= 60.0 { 3 } else { 2 };
+        let mut size = (ch * 0.42).min(cw / 3.6).clamp(10.0, 17.0);
+        let widest = (0..t_len)
+            .flat_map(|t| (0..units).map(move |u| (t, u)))
+            .map(|(t, u)| format_sig(values[[t, u]], sig).len())
+            .max()
+            .unwrap_or(1) as f64;
+        size = size.min((cw - 4.0) / (widest * 0.62)).max(9.0);
+        ctx.set_font(&format!("600 {size:.1}px system-ui, sans-serif"));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         for t in 0..t_len {
             for u in 0..units {
                 let v = values[[t, u]];
                 ctx.set_fill_style_str(text_on(scale.rgb(v)));
-                ctx.fill_text(
-                    &format_sig(v, 3),
-                    (t as f64 + 0.5) * cw,
-                    (u as f64 + 0.5) * ch,
-                )?;
+                ctx.fill_text(&format_sig(v, sig), (t as f64 + 0.5) * cw, (u as f64 + 0.5) * ch)?;
             }
         }
     }
-    Ok(())
+
+    let (x0, x1) = grid.column_span(overlay.current.min(t_len - 1));
+    if x1 < w {
+        // Not yet "written": the steps after the current one fade towards the page colour.
+        ctx.set_fill_style_str("rgba(244,246,249,0.78)");
+        ctx.fill_rect(x1, 0.0, w - x1, h);
+    }
+    ctx.set_stroke_style_str("#1d2330");
+    ctx.set_line_width(3.0);
+    let inset = 1.5;
+    ctx.stroke_rect(x0 + inset, inset, (x1 - x0 - 2.0 * inset).max(1.0), h - 2.0 * inset);
+
+    if let Some((t, u)) = overlay.selection.filter(|&(t, u)| t < t_len && u < units) {
+        let (sx0, sx1) = grid.column_span(t);
+        let (sy0, sy1) = grid.row_span(u);
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.set_line_width(5.0);
+        ctx.stroke_rect(sx0 + 2.5, sy0 + 2.5, (sx1 - sx0 - 5.0).max(1.0), (sy1 - sy0 - 5.0).max(1.0));
+        ctx.set_stroke_style_str("#e0007a");
+        ctx.set_line_width(2.5);
+        ctx.stroke_rect(sx0 + 2.5, sy0 + 2.5, (sx1 - sx0 - 5.0).max(1.0), (sy1 - sy0 - 5.0).max(1.0));
+    }
+    Ok(grid)
 }

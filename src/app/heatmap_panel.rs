@@ -1,15 +1,15 @@
-//! One quantity (a gate or a state) as a unit × timestep heatmap with axes, legend and a
-//! value table.
+//! One quantity (a gate or a state) as a unit × timestep heatmap with axes, legend, a hover
+//! tooltip, click-to-select and a value table.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::canvas::paint_heatmap;
+use super::canvas::{paint_heatmap, pixels_to_canvas, Overlay};
 use super::value_table::ValueTable;
-use super::TraceSignal;
+use super::{CurrentStep, ResizeTick, SelectionRead, SelectionWrite, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::ticks;
-use crate::viz::{format_sig, heatmap_pixels, ColorScale};
+use crate::viz::{format_sig, heatmap_pixels, ColorScale, Grid};
 
 /// Widest pixel buffer a heatmap draws; longer traces are aggregated into this many columns.
 const MAX_COLS: usize = 1024;
@@ -22,32 +22,76 @@ pub fn HeatmapPanel(
     /// The trace to show.
     trace: TraceSignal,
 ) -> impl IntoView {
+    let CurrentStep(current) = expect_context();
+    let SelectionRead(selection) = expect_context();
+    let SelectionWrite(set_selection) = expect_context();
+    let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
-    let scale = Memo::new(move |_| {
-        trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
-    });
+    let grid = StoredValue::new(None::<Grid>);
+    let hover = RwSignal::new(None::<(usize, usize, f64, f64)>);
 
+    let scale = Memo::new(move |_| trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0)))));
+    // The colours only change with the trace; playback repaints reuse this image.
+    let base = Memo::new(move |_| {
+        let scale = scale.get();
+        trace.with(|tr| tr.get(series).map(|v| heatmap_pixels(v, &scale, MAX_COLS))).and_then(|px| pixels_to_canvas(&px).ok())
+    });
     Effect::new(move |_| {
+        resized.track();
+        let overlay = Overlay { current: current.get(), selection: selection.get() };
+        let (Some(el), Some(base)) = (canvas.get(), base.get()) else { return };
         let scale = scale.get();
         trace.with(|tr| {
-            let (Some(el), Some(values)) = (canvas.get(), tr.get(series)) else {
-                return;
-            };
-            let pixels = heatmap_pixels(values, &scale, MAX_COLS);
-            if let Err(e) = paint_heatmap(&el, &pixels, values, &scale) {
-                leptos::logging::error!("drawing {}: {e:?}", series.label());
+            let Some(values) = tr.get(series) else { return };
+            match paint_heatmap(&el, &base, values, &scale, overlay) {
+                Ok(g) => grid.set_value(Some(g)),
+                Err(e) => leptos::logging::error!("drawing {}: {e:?}", series.label()),
             }
         });
     });
 
+    let cell_under = move |ev: &web_sys::MouseEvent| {
+        grid.get_value().and_then(|g| g.cell_at(ev.offset_x() as f64, ev.offset_y() as f64)).map(|c| (c, g_w(grid)))
+    };
+    let on_move = move |ev: web_sys::MouseEvent| {
+        hover.set(cell_under(&ev).map(|((t, u), _)| (t, u, ev.offset_x() as f64, ev.offset_y() as f64)));
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some(((t, u), _)) = cell_under(&ev) {
+            set_selection.update(|s| *s = if *s == Some((t, u)) { None } else { Some((t, u)) });
+        }
+    };
+    let tooltip = move || {
+        let (t, u, x, y) = hover.get()?;
+        let (value, xt) = trace.with(|tr| {
+            let v = tr.get(series).map(|a| a[[t, u]]);
+            let x = tr.x().row(t).iter().map(|v| format_sig(*v, 4)).collect::<Vec<_>>().join(", ");
+            (v, x)
+        });
+        let flip = x > g_w(grid) * 0.6;
+        let style = format!(
+            "left: {x:.0}px; top: {y:.0}px; transform: translate({}, 14px)",
+            if flip { "calc(-100% - 12px)" } else { "12px" }
+        );
+        Some(view! {
+            <div class="tooltip" style=style role="status">
+                <div class="tt-head">{series.label()}</div>
+                <div>"t = "{t + 1}" · unit "{u + 1}</div>
+                <div class="tt-value">{value.map(|v| format_sig(v, 4))}</div>
+                <div class="tt-x">"x"<sub>"t"</sub>" = "{xt}</div>
+            </div>
+        })
+    };
+
     let units = move || {
         trace.with(|tr| {
             let h = tr.hidden_size();
+            let sel = selection.get().map(|(_, u)| u);
             ticks(h, 8)
                 .into_iter()
                 .map(|u| {
                     let top = format!("top: {:.3}%", (u as f64 + 0.5) * 100.0 / h as f64);
-                    view! { <span style=top>{u + 1}</span> }
+                    view! { <span style=top class:selected=sel == Some(u)>{u + 1}</span> }
                 })
                 .collect_view()
         })
@@ -57,13 +101,15 @@ pub fn HeatmapPanel(
             let t_len = tr.steps();
             let x = tr.x();
             let scalar = tr.input_size() == 1;
+            let now = current.get();
             ticks(t_len, 12)
                 .into_iter()
                 .map(|t| {
                     let left = format!("left: {:.3}%", (t as f64 + 0.5) * 100.0 / t_len as f64);
                     let xt = scalar.then(|| format_sig(x[[t, 0]], 3));
+                    let (is_now, is_future) = (t == now, t > now);
                     view! {
-                        <span style=left>
+                        <span style=left class:current=is_now class:future=is_future>
                             <b>{t + 1}</b>
                             {xt.map(|v| view! { <i>{v}</i> })}
                         </span>
@@ -86,7 +132,17 @@ pub fn HeatmapPanel(
             <div class="hm-grid">
                 <div class="hm-ylabel" aria-hidden="true">"unit"</div>
                 <div class="hm-units" aria-hidden="true">{units}</div>
-                <canvas node_ref=canvas role="img" aria-label=aria></canvas>
+                <div class="hm-canvas">
+                    <canvas
+                        node_ref=canvas
+                        role="img"
+                        aria-label=aria
+                        on:mousemove=on_move
+                        on:mouseleave=move |_| hover.set(None)
+                        on:click=on_click
+                    ></canvas>
+                    {tooltip}
+                </div>
                 <div class="hm-xlabel" aria-hidden="true">
                     <span>"t"</span>
                     <span class="xt-label">"x"<sub>"t"</sub></span>
@@ -101,4 +157,8 @@ pub fn HeatmapPanel(
             <ValueTable series=series trace=trace />
         </figure>
     }
+}
+
+fn g_w(grid: StoredValue<Option<Grid>>) -> f64 {
+    grid.get_value().map_or(0.0, |g| g.w)
 }

@@ -6,9 +6,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 use super::canvas::context_2d;
-use super::TraceSignal;
+use super::{CurrentStep, ResizeTick, SelectionRead, TraceSignal};
 use crate::model::Series;
-use crate::viz::charts::draw_series_lines;
+use crate::viz::charts::{draw_series_lines, unit_color_css};
 
 /// A line chart of `series` per unit over time (at most 16 units are drawn).
 #[component]
@@ -18,8 +18,14 @@ pub fn LineChart(
     /// Which quantity to plot, usually h or c.
     series: Series,
 ) -> impl IntoView {
+    let CurrentStep(current) = expect_context();
+    let SelectionRead(selection) = expect_context();
+    let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
+        resized.track();
+        let now = current.get();
+        let selected = selection.get().map(|(_, u)| u);
         trace.with(|tr| {
             let Some(el) = canvas.get() else { return };
             if tr.get(series).is_none() {
@@ -37,15 +43,27 @@ pub fn LineChart(
                 return;
             };
             let area = backend.into_drawing_area();
-            if let Err(e) = draw_series_lines(&area, tr, series, None, 16) {
+            if let Err(e) = draw_series_lines(&area, tr, series, Some(now), selected, 16) {
                 leptos::logging::error!("line chart: {e:?}");
             }
         });
     });
     let label = format!("Line chart of {} per unit over time", series.label());
+    let legend = move || {
+        let units = trace.with(|t| t.hidden_size()).min(16);
+        (0..units)
+            .map(|u| {
+                let style = format!("background: {}", unit_color_css(u));
+                view! { <li><span class="swatch" style=style></span>{u + 1}</li> }
+            })
+            .collect_view()
+    };
     view! {
         <figure class="line-chart">
-            <figcaption>{series.label()}" over time"</figcaption>
+            <figcaption>
+                {series.label()}" over time"
+                <ul class="unit-legend" aria-label="Units">{legend}</ul>
+            </figcaption>
             <canvas node_ref=canvas role="img" aria-label=label></canvas>
         </figure>
     }

@@ -1,24 +1,28 @@
-//! Leptos components (wasm32 only). Each file shows one thing; the state they share is a
-//! [`Session`](crate::model::Session) in a signal, provided as context by [`App`].
+//! Leptos components (wasm32 only). Each file shows one thing; the state they share lives
+//! in plain types from [`crate::state`] held in signals that [`App`] provides as context.
 
 mod canvas;
 mod heatmap_panel;
+mod hooks;
 mod line_chart;
 mod model_panel;
 mod sequence_editor;
 mod sequence_input;
+mod step_vectors;
+mod transport;
 mod value_table;
 
 use leptos::prelude::*;
 
-use crate::model::Series;
-use crate::state::{Session, SharedTrace};
+use crate::state::{Playback, Session, SharedTrace};
 
 pub use heatmap_panel::HeatmapPanel;
 pub use line_chart::LineChart;
 pub use model_panel::ModelPanel;
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
+pub use step_vectors::StepVectors;
+pub use transport::Transport;
 pub use value_table::ValueTable;
 
 /// The shared session, read side.
@@ -27,58 +31,98 @@ pub struct SessionRead(pub ReadSignal<Session>);
 /// The shared session, write side.
 #[derive(Clone, Copy)]
 pub struct SessionWrite(pub WriteSignal<Session>);
+/// Playback state, read side.
+#[derive(Clone, Copy)]
+pub struct PlaybackRead(pub ReadSignal<Playback>);
+/// Playback state, write side.
+#[derive(Clone, Copy)]
+pub struct PlaybackWrite(pub WriteSignal<Playback>);
+/// The current step (0-based), always valid for the shown trace.
+#[derive(Clone, Copy)]
+pub struct CurrentStep(pub Memo<usize>);
+/// The selected (step, unit), 0-based, read side.
+#[derive(Clone, Copy)]
+pub struct SelectionRead(pub ReadSignal<Option<(usize, usize)>>);
+/// The selected (step, unit), write side.
+#[derive(Clone, Copy)]
+pub struct SelectionWrite(pub WriteSignal<Option<(usize, usize)>>);
+
+/// Bumped on window resize, so canvases repaint at their new size.
+#[derive(Clone, Copy)]
+pub struct ResizeTick(pub ReadSignal<u32>);
+
+/// A `SharedTrace` signal, the common prop type of the views.
+pub type TraceSignal = Signal<SharedTrace>;
 
 /// The whole app, opening on the seed article's case study.
 #[component]
 pub fn App() -> impl IntoView {
-    let (session, set_session) = signal(Session::seed_example());
-    provide_context(SessionRead(session));
-    provide_context(SessionWrite(set_session));
+    let initial = Session::seed_example();
+    let (playback, set_playback) = signal(Playback::at_end(initial.trace().steps()));
+    let (session, set_session) = signal(initial);
+    let (selection, set_selection) = signal(None::<(usize, usize)>);
     // Identity-compared: notifies only when a new trace was computed.
     let trace = Memo::new(move |_| session.with(Session::shared_trace));
+    let current = Memo::new(move |_| {
+        let last = trace.with(|t| t.steps()).saturating_sub(1);
+        playback.with(|p| p.current()).min(last)
+    });
+    // A shorter sequence or fewer units must not leave the selection pointing past the end.
+    Effect::new(move |_| {
+        let (steps, units) = trace.with(|t| (t.steps(), t.hidden_size()));
+        set_playback.update(|p| p.clamp(steps));
+        if selection.get_untracked().is_some_and(|(t, u)| t >= steps || u >= units) {
+            set_selection.set(None);
+        }
+    });
+    provide_context(SessionRead(session));
+    provide_context(SessionWrite(set_session));
+    provide_context(PlaybackRead(playback));
+    provide_context(PlaybackWrite(set_playback));
+    provide_context(CurrentStep(current));
+    provide_context(SelectionRead(selection));
+    provide_context(SelectionWrite(set_selection));
+    provide_context(ResizeTick(hooks::use_resize_tick()));
+
+    let trace = Signal::from(trace);
     let stale = Memo::new(move |_| session.with(Session::is_stale));
-    let model_name = move || session.with(Session::model_name);
     let dims = move || {
         session.with(|s| {
             let p = s.params();
-            format!(
-                "{} · H = {} · D = {}",
-                p.kind().name().to_uppercase(),
-                p.hidden_size(),
-                p.input_size()
-            )
+            format!("{} · H = {} · D = {}", p.kind().name().to_uppercase(), p.hidden_size(), p.input_size())
         })
     };
     let panels = move || {
-        let kind = trace.with(|t| t.kind());
-        Series::of(kind)
+        let kind = trace.with(|t: &SharedTrace| t.kind());
+        crate::model::Series::of(kind)
             .iter()
-            .map(|&s| view! { <HeatmapPanel series=s trace=Signal::from(trace) /> })
+            .map(|&s| view! { <HeatmapPanel series=s trace=trace /> })
             .collect_view()
     };
     view! {
         <header class="topbar">
             <h1><span class="logo" aria-hidden="true">"◧"</span>" gatescope"</h1>
             <p class="tagline">"A real LSTM, every gate at every timestep"</p>
-            <p class="model-badge" aria-label="Model">
-                <strong>{model_name}</strong>
+            <p class="model-badge">
+                <strong>{move || session.with(Session::model_name)}</strong>
                 <span class="dims">{dims}</span>
             </p>
         </header>
-        <main>
-            <SequenceInput />
-            <SequenceEditor />
-            <ModelPanel />
-            <section class="heatmaps" class:stale=move || stale.get() aria-label="Gates and states over time">
-                {panels}
-            </section>
-            <section class="charts" aria-label="Hidden and cell state over time">
-                <LineChart trace=Signal::from(trace) series=Series::H />
-                <LineChart trace=Signal::from(trace) series=Series::C />
-            </section>
+        <main class="layout">
+            <div class="main-col">
+                <SequenceInput />
+                <SequenceEditor />
+                <Transport trace=trace />
+                <section class="heatmaps" class:stale=move || stale.get() aria-label="Gates and states over time">
+                    {panels}
+                </section>
+            </div>
+            <aside class="side-col">
+                <ModelPanel />
+                <StepVectors trace=trace />
+                <LineChart trace=trace series=crate::model::Series::H />
+                <LineChart trace=trace series=crate::model::Series::C />
+            </aside>
         </main>
     }
 }
-
-/// A `SharedTrace` signal, the common prop type of the views.
-pub type TraceSignal = Signal<SharedTrace>;

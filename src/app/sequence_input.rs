@@ -21,19 +21,6 @@ pub fn SequenceInput() -> impl IntoView {
             }
         })
     };
-    let x_values = move || {
-        session.with(|s| {
-            let x = s.trace().x();
-            x.rows()
-                .into_iter()
-                .enumerate()
-                .map(|(t, row)| {
-                    let v = row.iter().map(|v| crate::viz::format_sig(*v, 4)).collect::<Vec<_>>().join(", ");
-                    view! { <li><span class="t">"t="{t + 1}</span>" "<span class="v">{v}</span></li> }
-                })
-                .collect_view()
-        })
-    };
     view! {
         <section class="sequence" aria-label="Input">
             <label for="sequence-text">"Input sequence"</label>
@@ -53,7 +40,6 @@ pub fn SequenceInput() -> impl IntoView {
             <p id="sequence-help" class="help" class:error=move || error.with(Option::is_some) role="status">
                 {move || error.get().unwrap_or_else(hint)}
             </p>
-            <ol class="x-values" aria-label="Input values x_t">{x_values}</ol>
         </section>
     }
 }

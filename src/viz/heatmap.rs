@@ -79,3 +79,64 @@ mod tests {
         assert_eq!(&p.rgba[799 * 4..799 * 4 + 3], scale.rgb(1.0));
     }
 }
+
+/// Geometry of a heatmap drawn `w × h` (CSS pixels) for `t_len` steps and `units` units,
+/// with `cols` pixel columns (fewer than steps when aggregated).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grid {
+    pub w: f64,
+    pub h: f64,
+    pub t_len: usize,
+    pub units: usize,
+    pub cols: usize,
+}
+
+impl Grid {
+    /// The (step, unit) under a point, if it is inside.
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
+        if !(0.0..self.w).contains(&x) || !(0.0..self.h).contains(&y) || self.t_len == 0 || self.units == 0 {
+            return None;
+        }
+        let t = ((x / self.w) * self.t_len as f64) as usize;
+        let u = ((y / self.h) * self.units as f64) as usize;
+        Some((t.min(self.t_len - 1), u.min(self.units - 1)))
+    }
+
+    /// Left and right edge of the pixel column that shows step `t`.
+    pub fn column_span(&self, t: usize) -> (f64, f64) {
+        let cols = self.cols.max(1);
+        let col = (t * cols / self.t_len.max(1)).min(cols - 1);
+        let cw = self.w / cols as f64;
+        (col as f64 * cw, (col + 1) as f64 * cw)
+    }
+
+    /// Top and bottom edge of unit `u`'s row.
+    pub fn row_span(&self, u: usize) -> (f64, f64) {
+        let rh = self.h / self.units.max(1) as f64;
+        (u as f64 * rh, (u + 1) as f64 * rh)
+    }
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::Grid;
+
+    #[test]
+    fn hit_testing_and_spans_agree() {
+        let g = Grid { w: 500.0, h: 200.0, t_len: 5, units: 4, cols: 5 };
+        assert_eq!(g.cell_at(0.0, 0.0), Some((0, 0)));
+        assert_eq!(g.cell_at(499.9, 199.9), Some((4, 3)));
+        assert_eq!(g.cell_at(500.0, 10.0), None);
+        assert_eq!(g.column_span(2), (200.0, 300.0));
+        assert_eq!(g.row_span(1), (50.0, 100.0));
+    }
+
+    #[test]
+    fn aggregated_columns_map_many_steps_to_one() {
+        let g = Grid { w: 1000.0, h: 100.0, t_len: 10_000, units: 2, cols: 1000 };
+        assert_eq!(g.column_span(0), (0.0, 1.0));
+        assert_eq!(g.column_span(9), (0.0, 1.0));
+        assert_eq!(g.column_span(9_999), (999.0, 1000.0));
+        assert_eq!(g.cell_at(999.5, 99.0), Some((9_995, 1)));
+    }
+}

@@ -2,9 +2,10 @@
 //! charts generic over the backend, so all of it is tested natively.
 
 pub mod axis;
+pub mod bars;
 pub mod charts;
 pub mod colormap;
 pub mod heatmap;
 
 pub use colormap::{format_sig, text_on, ColorScale, Palette};
-pub use heatmap::{heatmap_pixels, Pixels};
+pub use heatmap::{heatmap_pixels, Grid, Pixels};

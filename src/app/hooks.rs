@@ -1,0 +1,107 @@
+//! Browser timing and input hooks, each cleaning up after itself (leptos-use style).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Calls `on_frame(dt_seconds)` on every animation frame while `active` is true; stops
+/// requesting frames when it turns false and cancels the pending frame on cleanup.
+pub fn use_animation_frames(active: Signal<bool>, on_frame: impl FnMut(f64) + 'static) {
+    type FrameFn = Closure<dyn FnMut(f64)>;
+    let pending: Rc<Cell<Option<i32>>> = Rc::default();
+    let last: Rc<Cell<Option<f64>>> = Rc::default();
+    let callback: Rc<RefCell<Option<FrameFn>>> = Rc::default();
+    let on_frame = Rc::new(RefCell::new(on_frame));
+
+    let request = {
+        let (pending, callback) = (pending.clone(), callback.clone());
+        move || {
+            if pending.get().is_some() {
+                return;
+            }
+            let Some(window) = web_sys::window() else { return };
+            if let Some(cb) = callback.borrow().as_ref() {
+                pending.set(window.request_animation_frame(cb.as_ref().unchecked_ref()).ok());
+            }
+        }
+    };
+    {
+        let (pending, last, request) = (pending.clone(), last.clone(), request.clone());
+        *callback.borrow_mut() = Some(Closure::new(move |now: f64| {
+            pending.set(None);
+            let dt = last.get().map_or(0.0, |l| (now - l) / 1000.0);
+            last.set(Some(now));
+            (on_frame.borrow_mut())(dt);
+            if active.get_untracked() {
+                request();
+            } else {
+                last.set(None);
+            }
+        }));
+    }
+    Effect::new(move |_| {
+        if active.get() {
+            request();
+        }
+    });
+    let cleanup = SendWrapper::new(move || {
+        if let (Some(id), Some(window)) = (pending.take(), web_sys::window()) {
+            let _ = window.cancel_animation_frame(id);
+        }
+        callback.borrow_mut().take();
+    });
+    on_cleanup(move || (cleanup.take())());
+}
+
+/// Global transport keys: Space plays/pauses, ←/→ step, Home/End jump. Keys typed into
+/// text fields are left alone, and Space/Enter on a focused button keep their usual meaning.
+pub fn use_transport_keys(on_key: impl Fn(TransportKey) + 'static) {
+    let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let tag = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| el.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(tag.as_str(), "input" | "textarea" | "select") {
+            return;
+        }
+        let key = match e.key().as_str() {
+            " " | "Spacebar" if tag != "button" => TransportKey::PlayPause,
+            "ArrowLeft" => TransportKey::Back,
+            "ArrowRight" => TransportKey::Forward,
+            "Home" => TransportKey::Start,
+            "End" => TransportKey::End,
+            _ => return,
+        };
+        e.prevent_default();
+        on_key(key);
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// What a transport key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKey {
+    PlayPause,
+    Back,
+    Forward,
+    Start,
+    End,
+}
+
+/// A counter that increases whenever the window is resized, so canvases can repaint at
+/// their new size. Install once (the app provides it as context).
+pub fn use_resize_tick() -> ReadSignal<u32> {
+    let (tick, set_tick) = signal(0u32);
+    let handle = window_event_listener(ev::resize, move |_| set_tick.update(|n| *n = n.wrapping_add(1)));
+    on_cleanup(move || handle.remove());
+    tick
+}
