@@ -12,12 +12,35 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_app() -> HtmlElement {
+/// Mounts the app into a fresh element. Dropping the returned handle at the end of a test
+/// unmounts it, which removes its window listeners so tests don't see each other's apps.
+fn mount_app() -> Mounted {
     let document = document();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    mount_to(root.clone(), App).forget();
-    root
+    let handle = mount_to(root.clone(), App);
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
+}
+
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = HtmlElement;
+    fn deref(&self) -> &HtmlElement {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
 }
 
 fn seed_trace(text: &str) -> Trace {
@@ -176,4 +199,192 @@ async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
         .unwrap()
         .class_list()
         .contains("stale"));
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.get_attribute("aria-label").as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no button named {name}"))
+        .unchecked_into()
+}
+
+fn slider_value(root: &Element) -> String {
+    let s: HtmlInputElement = root
+        .query_selector("input[aria-label=Timestep]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    s.value()
+}
+
+/// The step marked current in the hidden-state table's header (1-based, as shown).
+fn table_current(root: &Element) -> String {
+    let table = table_for(root, "Hidden state h");
+    table
+        .query_selector("th[aria-current]")
+        .unwrap()
+        .map(|th| th.text_content().unwrap())
+        .unwrap_or_default()
+}
+
+fn pixel(root: &Element, series: &str, x_frac: f64, y_frac: f64) -> [u8; 4] {
+    let canvas: web_sys::HtmlCanvasElement = root
+        .query_selector(&format!("[data-series={series}] canvas"))
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let (x, y) = (
+        (canvas.width() as f64 * x_frac).floor(),
+        (canvas.height() as f64 * y_frac).floor(),
+    );
+    let d = ctx.get_image_data(x, y, 1.0, 1.0).unwrap().data();
+    [d[0], d[1], d[2], d[3]]
+}
+
+fn press(key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    document().body().unwrap().dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn stepping_moves_the_highlight_and_dims_later_steps() {
+    let root = mount_app();
+    tick().await;
+    assert_eq!(slider_value(&root), "5", "opens on the last step");
+    assert_eq!(table_current(&root), "t = 5");
+    // Sample the middle of step 5's column, first row (away from the outline and text).
+    let before = pixel(&root, "f", 0.93, 0.05);
+    button(&root, "Step back").click();
+    tick().await;
+    assert_eq!(slider_value(&root), "4");
+    assert_eq!(table_current(&root), "t = 4");
+    let after = pixel(&root, "f", 0.93, 0.05);
+    for c in 0..3 {
+        assert!(
+            after[c] > before[c] || before[c] > 235,
+            "step 5 is dimmed after stepping back: {before:?} → {after:?}"
+        );
+    }
+    button(&root, "Go to start").click();
+    tick().await;
+    assert_eq!(slider_value(&root), "1");
+    button(&root, "Step forward").click();
+    tick().await;
+    assert_eq!(slider_value(&root), "2");
+    button(&root, "Go to end").click();
+    tick().await;
+    assert_eq!(slider_value(&root), "5");
+    assert_eq!(
+        pixel(&root, "f", 0.93, 0.05),
+        before,
+        "back at the end, nothing is dimmed"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_drives_the_transport() {
+    let root = mount_app();
+    tick().await;
+    press("ArrowLeft");
+    tick().await;
+    assert_eq!(slider_value(&root), "4");
+    press("Home");
+    tick().await;
+    assert_eq!(slider_value(&root), "1");
+    press("ArrowRight");
+    tick().await;
+    assert_eq!(slider_value(&root), "2");
+    press("End");
+    tick().await;
+    assert_eq!(slider_value(&root), "5");
+    press(" ");
+    tick().await;
+    assert!(all(&root, "button")
+        .iter()
+        .any(|b| b.get_attribute("aria-label").as_deref() == Some("Pause")));
+    assert_eq!(
+        slider_value(&root),
+        "1",
+        "playing from the end restarts at step 1"
+    );
+    button(&root, "Pause").click();
+    tick().await;
+    assert!(all(&root, "button")
+        .iter()
+        .any(|b| b.get_attribute("aria-label").as_deref() == Some("Play")));
+}
+
+#[wasm_bindgen_test]
+async fn playing_advances_through_time() {
+    let root = mount_app();
+    tick().await;
+    let speed: HtmlInputElement = root
+        .query_selector("input[aria-label=Speed]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    speed.set_value("20");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    speed
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    button(&root, "Play").click();
+    tick().await;
+    assert_eq!(slider_value(&root), "1");
+    // 4 steps take 0.2 s at 20 steps/s; wait much longer so a loaded machine cannot flake.
+    sleep_ms(1500).await;
+    assert_eq!(
+        slider_value(&root),
+        "5",
+        "at 20 steps/s, playback reaches the end of 5 steps"
+    );
+    assert!(
+        all(&root, "button")
+            .iter()
+            .any(|b| b.get_attribute("aria-label").as_deref() == Some("Play")),
+        "stops at the end"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_cell_selects_it_everywhere() {
+    let root = mount_app();
+    tick().await;
+    let canvas: HtmlElement = root
+        .query_selector("[data-series=g] canvas")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let rect = canvas.get_bounding_client_rect();
+    // Step 2, unit 3 of a 5 × 4 grid.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + rect.width() * 0.3) as i32);
+    init.set_client_y((rect.top() + rect.height() * 0.6) as i32);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    canvas.dispatch_event(&ev).unwrap();
+    tick().await;
+    let marked: Vec<String> = all(&root, ".hm-units span.selected")
+        .iter()
+        .map(|s| s.text_content().unwrap())
+        .collect();
+    assert_eq!(marked, vec!["3"; 6], "unit 3 is marked in all six heatmaps");
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
