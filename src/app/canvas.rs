@@ -7,14 +7,26 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use crate::viz::{format_sig, text_on, ColorScale, Grid, Pixels};
 
 fn context_of(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
-    canvas.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into().map_err(JsValue::from)
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("no 2d context"))?
+        .dyn_into()
+        .map_err(JsValue::from)
 }
 
 /// Sizes the canvas backing store to its CSS box at the device pixel ratio and returns the
 /// 2-D context with a transform in CSS pixels, plus the box size.
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<(CanvasRenderingContext2d, f64, f64), JsValue> {
-    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let (w, h) = (canvas.client_width().max(1) as f64, canvas.client_height().max(1) as f64);
+pub fn context_2d(
+    canvas: &HtmlCanvasElement,
+) -> Result<(CanvasRenderingContext2d, f64, f64), JsValue> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let (w, h) = (
+        canvas.client_width().max(1) as f64,
+        canvas.client_height().max(1) as f64,
+    );
     let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != bw || canvas.height() != bh {
         canvas.set_width(bw);
@@ -28,12 +40,18 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<(CanvasRenderingContext2
 /// Puts a pixel buffer into a detached canvas of its own size, to be scaled onto the
 /// visible canvas on every repaint without rebuilding the pixels.
 pub fn pixels_to_canvas(pixels: &Pixels) -> Result<HtmlCanvasElement, JsValue> {
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
     let off: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
     off.set_width(pixels.width.max(1) as u32);
     off.set_height(pixels.height.max(1) as u32);
     if pixels.width > 0 && pixels.height > 0 {
-        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels.rgba), pixels.width as u32, pixels.height as u32)?;
+        let img = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&pixels.rgba),
+            pixels.width as u32,
+            pixels.height as u32,
+        )?;
         context_of(&off)?.put_image_data(&img, 0.0, 0.0)?;
     }
     Ok(off)
@@ -60,7 +78,13 @@ pub fn paint_heatmap(
 ) -> Result<Grid, JsValue> {
     let (ctx, w, h) = context_2d(canvas)?;
     let (t_len, units) = values.dim();
-    let grid = Grid { w, h, t_len, units, cols: base.width() as usize };
+    let grid = Grid {
+        w,
+        h,
+        t_len,
+        units,
+        cols: base.width() as usize,
+    };
     ctx.clear_rect(0.0, 0.0, w, h);
     if t_len == 0 || units == 0 {
         return Ok(grid);
@@ -101,7 +125,11 @@ pub fn paint_heatmap(
             for u in 0..units {
                 let v = values[[t, u]];
                 ctx.set_fill_style_str(text_on(scale.rgb(v)));
-                ctx.fill_text(&format_sig(v, sig), (t as f64 + 0.5) * cw, (u as f64 + 0.5) * ch)?;
+                ctx.fill_text(
+                    &format_sig(v, sig),
+                    (t as f64 + 0.5) * cw,
+                    (u as f64 + 0.5) * ch,
+                )?;
             }
         }
     }
@@ -115,17 +143,32 @@ pub fn paint_heatmap(
     ctx.set_stroke_style_str("#1d2330");
     ctx.set_line_width(3.0);
     let inset = 1.5;
-    ctx.stroke_rect(x0 + inset, inset, (x1 - x0 - 2.0 * inset).max(1.0), h - 2.0 * inset);
+    ctx.stroke_rect(
+        x0 + inset,
+        inset,
+        (x1 - x0 - 2.0 * inset).max(1.0),
+        h - 2.0 * inset,
+    );
 
     if let Some((t, u)) = overlay.selection.filter(|&(t, u)| t < t_len && u < units) {
         let (sx0, sx1) = grid.column_span(t);
         let (sy0, sy1) = grid.row_span(u);
         ctx.set_stroke_style_str("#ffffff");
         ctx.set_line_width(5.0);
-        ctx.stroke_rect(sx0 + 2.5, sy0 + 2.5, (sx1 - sx0 - 5.0).max(1.0), (sy1 - sy0 - 5.0).max(1.0));
+        ctx.stroke_rect(
+            sx0 + 2.5,
+            sy0 + 2.5,
+            (sx1 - sx0 - 5.0).max(1.0),
+            (sy1 - sy0 - 5.0).max(1.0),
+        );
         ctx.set_stroke_style_str("#e0007a");
         ctx.set_line_width(2.5);
-        ctx.stroke_rect(sx0 + 2.5, sy0 + 2.5, (sx1 - sx0 - 5.0).max(1.0), (sy1 - sy0 - 5.0).max(1.0));
+        ctx.stroke_rect(
+            sx0 + 2.5,
+            sy0 + 2.5,
+            (sx1 - sx0 - 5.0).max(1.0),
+            (sy1 - sy0 - 5.0).max(1.0),
+        );
     }
     Ok(grid)
 }

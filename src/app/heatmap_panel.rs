@@ -30,16 +30,25 @@ pub fn HeatmapPanel(
     let grid = StoredValue::new(None::<Grid>);
     let hover = RwSignal::new(None::<(usize, usize, f64, f64)>);
 
-    let scale = Memo::new(move |_| trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0)))));
+    let scale = Memo::new(move |_| {
+        trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
+    });
     // The colours only change with the trace; playback repaints reuse this image.
     let base = Memo::new(move |_| {
         let scale = scale.get();
-        trace.with(|tr| tr.get(series).map(|v| heatmap_pixels(v, &scale, MAX_COLS))).and_then(|px| pixels_to_canvas(&px).ok())
+        trace
+            .with(|tr| tr.get(series).map(|v| heatmap_pixels(v, &scale, MAX_COLS)))
+            .and_then(|px| pixels_to_canvas(&px).ok())
     });
     Effect::new(move |_| {
         resized.track();
-        let overlay = Overlay { current: current.get(), selection: selection.get() };
-        let (Some(el), Some(base)) = (canvas.get(), base.get()) else { return };
+        let overlay = Overlay {
+            current: current.get(),
+            selection: selection.get(),
+        };
+        let (Some(el), Some(base)) = (canvas.get(), base.get()) else {
+            return;
+        };
         let scale = scale.get();
         trace.with(|tr| {
             let Some(values) = tr.get(series) else { return };
@@ -51,21 +60,37 @@ pub fn HeatmapPanel(
     });
 
     let cell_under = move |ev: &web_sys::MouseEvent| {
-        grid.get_value().and_then(|g| g.cell_at(ev.offset_x() as f64, ev.offset_y() as f64)).map(|c| (c, g_w(grid)))
+        grid.get_value()
+            .and_then(|g| g.cell_at(ev.offset_x() as f64, ev.offset_y() as f64))
+            .map(|c| (c, g_w(grid)))
     };
     let on_move = move |ev: web_sys::MouseEvent| {
-        hover.set(cell_under(&ev).map(|((t, u), _)| (t, u, ev.offset_x() as f64, ev.offset_y() as f64)));
+        hover.set(
+            cell_under(&ev).map(|((t, u), _)| (t, u, ev.offset_x() as f64, ev.offset_y() as f64)),
+        );
     };
     let on_click = move |ev: web_sys::MouseEvent| {
         if let Some(((t, u), _)) = cell_under(&ev) {
-            set_selection.update(|s| *s = if *s == Some((t, u)) { None } else { Some((t, u)) });
+            set_selection.update(|s| {
+                *s = if *s == Some((t, u)) {
+                    None
+                } else {
+                    Some((t, u))
+                }
+            });
         }
     };
     let tooltip = move || {
         let (t, u, x, y) = hover.get()?;
         let (value, xt) = trace.with(|tr| {
             let v = tr.get(series).map(|a| a[[t, u]]);
-            let x = tr.x().row(t).iter().map(|v| format_sig(*v, 4)).collect::<Vec<_>>().join(", ");
+            let x = tr
+                .x()
+                .row(t)
+                .iter()
+                .map(|v| format_sig(*v, 4))
+                .collect::<Vec<_>>()
+                .join(", ");
             (v, x)
         });
         let flip = x > g_w(grid) * 0.6;

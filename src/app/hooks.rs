@@ -24,9 +24,15 @@ pub fn use_animation_frames(active: Signal<bool>, on_frame: impl FnMut(f64) + 's
             if pending.get().is_some() {
                 return;
             }
-            let Some(window) = web_sys::window() else { return };
+            let Some(window) = web_sys::window() else {
+                return;
+            };
             if let Some(cb) = callback.borrow().as_ref() {
-                pending.set(window.request_animation_frame(cb.as_ref().unchecked_ref()).ok());
+                pending.set(
+                    window
+                        .request_animation_frame(cb.as_ref().unchecked_ref())
+                        .ok(),
+                );
             }
         }
     };
@@ -101,7 +107,9 @@ pub enum TransportKey {
 /// their new size. Install once (the app provides it as context).
 pub fn use_resize_tick() -> ReadSignal<u32> {
     let (tick, set_tick) = signal(0u32);
-    let handle = window_event_listener(ev::resize, move |_| set_tick.update(|n| *n = n.wrapping_add(1)));
+    let handle = window_event_listener(ev::resize, move |_| {
+        set_tick.update(|n| *n = n.wrapping_add(1))
+    });
     on_cleanup(move || handle.remove());
     tick
 }

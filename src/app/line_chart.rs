@@ -10,21 +10,32 @@ use super::{CurrentStep, ResizeTick, SelectionRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::charts::{draw_series_lines, unit_color_css};
 
-/// A line chart of `series` per unit over time (at most 16 units are drawn).
+/// A line chart of the states per unit over time (at most 16 units are drawn), with a
+/// switch between h and c (the cell state exists for LSTM only).
 #[component]
 pub fn LineChart(
     /// The trace to show.
     trace: TraceSignal,
-    /// Which quantity to plot, usually h or c.
-    series: Series,
 ) -> impl IntoView {
+    let (chosen, set_chosen) = signal(Series::H);
+    let series = Memo::new(move |_| {
+        let s = chosen.get();
+        if trace.with(|t| t.get(s).is_some()) {
+            s
+        } else {
+            Series::H
+        }
+    });
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
     let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
+    // Where steps 1 and T landed, in CSS pixels: the current-step marker is an HTML element
+    // moved over the canvas, so playback never redraws the chart.
+    let span = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {
         resized.track();
-        let now = current.get();
+        let series = series.get();
         let selected = selection.get().map(|(_, u)| u);
         trace.with(|tr| {
             let Some(el) = canvas.get() else { return };
@@ -33,22 +44,62 @@ pub fn LineChart(
             }
             // Size the backing store to the CSS box first; plotters then draws in its pixels.
             // plotters works in backing-store pixels, so undo the CSS-pixel transform.
-            match context_2d(&el) {
-                Ok((ctx, _, _)) => {
+            let dpr = match context_2d(&el) {
+                Ok((ctx, w, _)) => {
                     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+                    el.width() as f64 / w.max(1.0)
                 }
                 Err(_) => return,
-            }
+            };
             let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
                 return;
             };
             let area = backend.into_drawing_area();
-            if let Err(e) = draw_series_lines(&area, tr, series, Some(now), selected, 16) {
-                leptos::logging::error!("line chart: {e:?}");
+            match draw_series_lines(&area, tr, series, None, selected, 16) {
+                Ok(x) => span.set(Some((x.first as f64 / dpr, x.last as f64 / dpr))),
+                Err(e) => leptos::logging::error!("line chart: {e:?}"),
             }
         });
     });
-    let label = format!("Line chart of {} per unit over time", series.label());
+    let marker = move || {
+        let steps = trace.with(|t| t.steps());
+        match span.get() {
+            Some((a, b)) => {
+                let f = if steps > 1 {
+                    current.get() as f64 / (steps - 1) as f64
+                } else {
+                    0.0
+                };
+                format!("left: {:.1}px", a + f * (b - a))
+            }
+            None => "display: none".to_string(),
+        }
+    };
+    let label = move || format!("Line chart of {} per unit over time", series.get().label());
+    let switch = move || {
+        trace
+            .with(|t| {
+                t.series()
+                    .iter()
+                    .filter(|s| matches!(s, Series::H | Series::C))
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .map(|s| {
+                let name = format!("Plot {}", s.label());
+                view! {
+                    <button
+                        aria-label=name
+                        aria-pressed=move || (series.get() == s).to_string()
+                        on:click=move |_| set_chosen.set(s)
+                    >
+                        {s.symbol()}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     let legend = move || {
         let units = trace.with(|t| t.hidden_size()).min(16);
         (0..units)
@@ -61,10 +112,14 @@ pub fn LineChart(
     view! {
         <figure class="line-chart">
             <figcaption>
-                {series.label()}" over time"
+                <span>{move || series.get().label()}" over time"</span>
+                <span class="switch" role="group" aria-label="Quantity to plot">{switch}</span>
                 <ul class="unit-legend" aria-label="Units">{legend}</ul>
             </figcaption>
-            <canvas node_ref=canvas role="img" aria-label=label></canvas>
+            <div class="chart-body">
+                <canvas node_ref=canvas role="img" aria-label=label></canvas>
+                <div class="now-marker" aria-hidden="true" style=marker></div>
+            </div>
         </figure>
     }
 }

@@ -71,7 +71,10 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let (steps, units) = trace.with(|t| (t.steps(), t.hidden_size()));
         set_playback.update(|p| p.clamp(steps));
-        if selection.get_untracked().is_some_and(|(t, u)| t >= steps || u >= units) {
+        if selection
+            .get_untracked()
+            .is_some_and(|(t, u)| t >= steps || u >= units)
+        {
             set_selection.set(None);
         }
     });
@@ -89,7 +92,12 @@ pub fn App() -> impl IntoView {
     let dims = move || {
         session.with(|s| {
             let p = s.params();
-            format!("{} · H = {} · D = {}", p.kind().name().to_uppercase(), p.hidden_size(), p.input_size())
+            format!(
+                "{} · H = {} · D = {}",
+                p.kind().name().to_uppercase(),
+                p.hidden_size(),
+                p.input_size()
+            )
         })
     };
     let panels = move || {
@@ -120,8 +128,7 @@ pub fn App() -> impl IntoView {
             <aside class="side-col">
                 <ModelPanel />
                 <StepVectors trace=trace />
-                <LineChart trace=trace series=crate::model::Series::H />
-                <LineChart trace=trace series=crate::model::Series::C />
+                <LineChart trace=trace />
             </aside>
         </main>
     }

@@ -12,8 +12,8 @@ use crate::model::CellKind;
 use crate::state::model_form::{init_note, ModelForm, NumField};
 use crate::state::{ModelConfig, ModelSource, Session};
 
-const EXAMPLE_NOTE: &str =
-    "Changing a setting replaces the example's weights with a seeded random init.";
+/// Shown while the seed example is active: editing replaces its hand-set weights.
+const EXAMPLE_NOTE: &str = "Any change here swaps in a seeded random init.";
 
 /// True when the browser could not read a number input's text (`validity.badInput`), in
 /// which case its `value` is empty although the field is not.
@@ -89,10 +89,14 @@ pub fn ModelPanel() -> impl IntoView {
         show(all);
     };
 
+    // Memoised so that retyping without changing a message does not re-announce it.
+    let errors = Memo::new(move |_| {
+        form.with(|f| NumField::ALL.map(|field| f.error(field).map(str::to_string)))
+    });
     let fields = NumField::ALL
         .map(|field| {
             let (min, max, step) = field.bounds();
-            let invalid = Memo::new(move |_| form.with(|f| f.error(field).is_some()));
+            let invalid = Memo::new(move |_| errors.with(|e| e[field.index()].is_some()));
             let initial = form.with_untracked(|f| f.text(field).to_string());
             view! {
                 <div class="mp-field" class:invalid=move || invalid.get()>
@@ -117,12 +121,13 @@ pub fn ModelPanel() -> impl IntoView {
         })
         .to_vec();
     let messages = move || {
-        let mut shown: Vec<_> = form.with(|f| {
+        let mut shown: Vec<_> = errors.with(|errs| {
             NumField::ALL
                 .iter()
-                .filter_map(|&field| {
-                    f.error(field).map(|e| {
-                        view! { <p id=field.message_id() class="mp-error">{e.to_string()}</p> }
+                .zip(errs)
+                .filter_map(|(&field, e)| {
+                    e.clone().map(|e| {
+                        view! { <p id=field.message_id() class="mp-error">{e}</p> }
                     })
                 })
                 .collect()

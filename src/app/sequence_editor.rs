@@ -1,9 +1,437 @@
-//! Per-step editing of the input (placeholder: being written).
+//! Per-step editing of the input: preset buttons, then one small cell per timestep that can
+//! be typed into, dragged (its ⇕ grip) or stepped with the arrow keys, with buttons to insert
+//! a copy of a step or delete it. Every change goes through [`Session`], which rewrites the
+//! input text, so the text field and the cells always agree. The rules (parsing, rounding,
+//! drag rates) are plain functions in [`crate::state::editor`].
 
-use leptos::prelude::*;
+use leptos::ev::{KeyboardEvent, PointerEvent};
+use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
+
+use super::{SessionRead, SessionWrite};
+use crate::state::editor::{
+    cell_error_message, cell_label, format_cell, nudge, parse_cell, Drag, MAX_EDITABLE_STEPS,
+};
+use crate::state::{Preset, Session, SharedTrace};
+
+/// The id of the message line (cells point at it with `aria-describedby` while invalid).
+const ERROR_ID: &str = "sequence-editor-error";
+
+/// A cell whose text was rejected. It is shown only while `trace` is still the current trace:
+/// any new trace resets every cell to the session's values, so the message would be stale.
+#[derive(Clone, PartialEq)]
+struct CellError {
+    t: usize,
+    d: usize,
+    message: String,
+    trace: SharedTrace,
+}
+
+/// A drag in progress on the grip of cell (t, d).
+#[derive(Clone, Copy)]
+struct ActiveDrag {
+    t: usize,
+    d: usize,
+    pointer_id: i32,
+    drag: Drag,
+}
+
+/// The editor's state and actions; every field is a Copy handle, so this is Copy too.
+#[derive(Clone, Copy)]
+struct Editor {
+    set_session: WriteSignal<Session>,
+    trace: Memo<SharedTrace>,
+    /// (T, D) of the last valid input.
+    shape: Memo<(usize, usize)>,
+    error: RwSignal<Option<CellError>>,
+    drag: StoredValue<Option<ActiveDrag>>,
+    /// The cell being dragged, for its highlight.
+    dragging: RwSignal<Option<(usize, usize)>>,
+    list: NodeRef<html::Ol>,
+}
+
+impl Editor {
+    /// The session's value of cell (t, d), if it exists (untracked).
+    fn value(&self, t: usize, d: usize) -> Option<f32> {
+        self.trace.with_untracked(|tr| tr.x().get((t, d)).copied())
+    }
+
+    /// The current message, if it still applies (tracked).
+    fn current_error(&self) -> Option<CellError> {
+        let trace = self.trace.get();
+        self.error.get().filter(|e| e.trace == trace)
+    }
+
+    fn set(&self, t: usize, d: usize, v: f32) {
+        self.error.set(None);
+        self.set_session.update(|s| s.set_value(t, d, v));
+    }
+
+    fn reject(&self, t: usize, d: usize, text: &str) -> bool {
+        match parse_cell(text) {
+            Ok(_) => false,
+            Err(e) => {
+                let dims = self.shape.get_untracked().1;
+                let message = cell_error_message(t, d, dims, &e);
+                self.error.set(Some(CellError {
+                    t,
+                    d,
+                    message,
+                    trace: self.trace.get_untracked(),
+                }));
+                true
+            }
+        }
+    }
+
+    /// Typed text is committed (change event or Enter). Text equal to what the cell shows
+    /// changes nothing, so a shortened display never rounds the stored value.
+    fn commit(&self, t: usize, d: usize, text: &str) {
+        let Some(current) = self.value(t, d) else {
+            return;
+        };
+        if text.trim() == format_cell(current) {
+            self.error.update(|e| {
+                if e.as_ref().is_some_and(|e| (e.t, e.d) == (t, d)) {
+                    *e = None;
+                }
+            });
+            return;
+        }
+        if !self.reject(t, d, text) {
+            self.set(t, d, parse_cell(text).expect("checked"));
+        }
+    }
+
+    fn on_key(&self, t: usize, d: usize, ev: KeyboardEvent) {
+        let Some(input) = ev
+            .target()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(current) = self.value(t, d) else {
+            return;
+        };
+        match ev.key().as_str() {
+            "ArrowUp" | "ArrowDown" => {
+                ev.prevent_default();
+                let text = input.value();
+                let base = if text.trim() == format_cell(current) {
+                    current
+                } else if self.reject(t, d, &text) {
+                    return;
+                } else {
+                    parse_cell(&text).expect("checked")
+                };
+                self.set(t, d, nudge(base, ev.key() == "ArrowUp", ev.shift_key()));
+                // When the new value equals the old one the trace is new but the text is the
+                // same, so the cell is not rewritten: put back what the session holds.
+                if let Some(v) = self.value(t, d) {
+                    input.set_value(&format_cell(v));
+                }
+            }
+            "Enter" => {
+                ev.prevent_default();
+                self.commit(t, d, &input.value());
+            }
+            "Escape" => {
+                input.set_value(&format_cell(current));
+                self.error.update(|e| {
+                    if e.as_ref().is_some_and(|e| (e.t, e.d) == (t, d)) {
+                        *e = None;
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn drag_start(&self, t: usize, d: usize, ev: PointerEvent) {
+        if ev.button() != 0 {
+            return;
+        }
+        // No text selection, no focus change.
+        ev.prevent_default();
+        // Commit (via its change event) whatever is being typed in a cell before the drag
+        // recomputes the trace and rewrites every cell.
+        if let Some(active) = document()
+            .active_element()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = active.blur();
+        }
+        let Some(value) = self.value(t, d) else {
+            return;
+        };
+        if let Some(el) = ev
+            .target()
+            .and_then(|el| el.dyn_into::<web_sys::Element>().ok())
+        {
+            // Fails for synthetic events (no such active pointer); moves still arrive then.
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        let drag = Drag::start(value, f64::from(ev.client_y()));
+        self.drag.set_value(Some(ActiveDrag {
+            t,
+            d,
+            pointer_id: ev.pointer_id(),
+            drag,
+        }));
+        self.dragging.set(Some((t, d)));
+    }
+
+    fn drag_move(&self, ev: PointerEvent) {
+        let step = self.drag.try_update_value(|active| {
+            let a = active
+                .as_mut()
+                .filter(|a| a.pointer_id == ev.pointer_id())?;
+            let v = a.drag.move_to(f64::from(ev.client_y()), ev.shift_key())?;
+            Some((a.t, a.d, v))
+        });
+        if let Some(Some((t, d, v))) = step {
+            ev.prevent_default();
+            if self.value(t, d) != Some(v) {
+                self.set(t, d, v);
+            }
+        }
+    }
+
+    fn drag_end(&self, ev: PointerEvent) {
+        let ours = self
+            .drag
+            .with_value(|a| a.is_some_and(|a| a.pointer_id == ev.pointer_id()));
+        if ours {
+            self.drag.set_value(None);
+            self.dragging.set(None);
+        }
+    }
+
+    fn insert(&self, t: usize) {
+        self.error.set(None);
+        self.set_session.update(|s| s.insert_step(t));
+    }
+
+    fn delete(&self, t: usize) {
+        let steps = self.shape.get_untracked().0;
+        if steps <= 1 {
+            return;
+        }
+        // The last step's buttons disappear with it: hand focus to the step before.
+        if t + 1 == steps && t > 0 {
+            if let Some(list) = self.list.get_untracked() {
+                let selector = format!("li:nth-child({t}) .se-del");
+                if let Ok(Some(el)) = list.query_selector(&selector) {
+                    let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+                }
+            }
+        }
+        self.error.set(None);
+        self.set_session.update(|s| s.delete_step(t));
+    }
+}
 
 /// Editable per-step cells and presets.
 #[component]
 pub fn SequenceEditor() -> impl IntoView {
-    view! { <div class="sequence-editor"></div> }
+    let SessionRead(session) = expect_context();
+    let SessionWrite(set_session) = expect_context();
+    let trace = Memo::new(move |_| session.with(Session::shared_trace));
+    let shape = Memo::new(move |_| trace.with(|tr| (tr.steps(), tr.input_size())));
+    let ed = Editor {
+        set_session,
+        trace,
+        shape,
+        error: RwSignal::new(None),
+        drag: StoredValue::new(None),
+        dragging: RwSignal::new(None),
+        list: NodeRef::new(),
+    };
+    // Each Random click draws a new sequence.
+    let random_seed = RwSignal::new(1u64);
+
+    let presets = Preset::ALL
+        .iter()
+        .map(|&p| {
+            let apply = move |_| {
+                let seed = if p == Preset::Random {
+                    let s = random_seed.get_untracked();
+                    random_seed.set(s + 1);
+                    s
+                } else {
+                    0
+                };
+                ed.error.set(None);
+                ed.set_session.update(|s| s.apply_preset(p, seed));
+            };
+            view! { <button type="button" class="se-preset" on:click=apply>{p.label()}</button> }
+        })
+        .collect_view();
+
+    let steps = move || {
+        let (t_len, dims) = shape.get();
+        (0..t_len).map(|t| (t, dims)).collect::<Vec<_>>()
+    };
+    let error_text = move || ed.current_error().map(|e| e.message);
+    // With D > 1, a column naming the rows of cells (the cells' own names say it too).
+    let dims = Memo::new(move |_| shape.get().1);
+    let legend = move || {
+        let d = dims.get();
+        (d > 1).then(|| {
+            let rows = (1..=d)
+                .map(|k| view! { <span class="se-legend-x">"x["{k}"]"</span> })
+                .collect_view();
+            view! {
+                <div class="se-legend" aria-hidden="true">
+                    <span class="se-legend-head"></span>
+                    {rows}
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <section class="sequence-editor" aria-label="Edit steps">
+            <div class="se-bar">
+                <div class="se-presets" role="group" aria-label="Presets">
+                    <span class="se-bar-label" aria-hidden="true">"Presets"</span>
+                    {presets}
+                </div>
+                <p
+                    class="se-hint"
+                    title="Drag a step's ⇕ label up or down (Shift: finer), or press ↑ ↓ in a cell (±0.1, Shift: ±1)"
+                >
+                    "Drag "<span class="se-hint-grip" aria-hidden="true">"⇕"</span>" or press ↑ ↓ to adjust"
+                </p>
+            </div>
+            <Show
+                when=move || { shape.get().0 <= MAX_EDITABLE_STEPS }
+                fallback=|| {
+                    view! {
+                        <p class="se-note">
+                            "Per-step editing is available up to 64 steps; edit the text above."
+                        </p>
+                    }
+                }
+            >
+                <div class="se-row">
+                    {legend}
+                    <ol class="se-steps" aria-label="Steps" node_ref=ed.list>
+                        <For
+                            each=steps
+                            key=|k| *k
+                            children=move |(t, dims)| step_view(ed, t, dims)
+                        />
+                    </ol>
+                </div>
+            </Show>
+            <p id=ERROR_ID class="se-error" role="status">{error_text}</p>
+        </section>
+    }
+}
+
+/// One timestep: its label, insert/delete buttons and D cells. With D = 1 the label is the
+/// cell's drag grip; with D > 1 each cell has its own grip.
+fn step_view(ed: Editor, t: usize, dims: usize) -> impl IntoView {
+    let n = t + 1;
+    let cells = (0..dims).map(|d| cell_view(ed, t, d, dims)).collect_view();
+    let insert_label = format!("Insert a step after step {n}");
+    let delete_label = format!("Delete step {n}");
+    let label = if dims == 1 {
+        grip(
+            ed,
+            t,
+            0,
+            "se-t se-grip",
+            view! { <span class="se-grip-icon">"⇕"</span>"t="{n} },
+        )
+        .into_any()
+    } else {
+        view! { <span class="se-t" aria-hidden="true">"t="{n}</span> }.into_any()
+    };
+    view! {
+        <li class="se-step" class:se-multi={ dims > 1 }>
+            <div class="se-head">
+                {label}
+                <button
+                    type="button"
+                    class="se-btn se-ins"
+                    aria-label=insert_label.clone()
+                    title=insert_label
+                    on:click=move |_| ed.insert(t)
+                >
+                    "+"
+                </button>
+                <button
+                    type="button"
+                    class="se-btn se-del"
+                    aria-label=delete_label.clone()
+                    title=delete_label
+                    disabled=move || { ed.shape.get().0 <= 1 }
+                    on:click=move |_| ed.delete(t)
+                >
+                    "×"
+                </button>
+            </div>
+            {cells}
+        </li>
+    }
+}
+
+/// A drag handle for cell (t, d): pointerdown captures the pointer, moves change the value.
+fn grip(
+    ed: Editor,
+    t: usize,
+    d: usize,
+    class: &'static str,
+    content: impl IntoView + 'static,
+) -> impl IntoView {
+    view! {
+        <span
+            class=class
+            class:se-dragging=move || ed.dragging.get() == Some((t, d))
+            aria-hidden="true"
+            title="Drag up or down to change the value (Shift: finer)"
+            on:pointerdown=move |ev: PointerEvent| ed.drag_start(t, d, ev)
+            on:pointermove=move |ev: PointerEvent| ed.drag_move(ev)
+            on:pointerup=move |ev: PointerEvent| ed.drag_end(ev)
+            on:pointercancel=move |ev: PointerEvent| ed.drag_end(ev)
+            on:lostpointercapture=move |ev: PointerEvent| ed.drag_end(ev)
+        >
+            {content}
+        </span>
+    }
+}
+
+/// The input for dimension `d` of step `t` (with its own grip when D > 1).
+fn cell_view(ed: Editor, t: usize, d: usize, dims: usize) -> impl IntoView {
+    let value = move || ed.trace.with(|tr| tr.x().get((t, d)).copied());
+    let text = move || value().map(format_cell).unwrap_or_default();
+    // A tooltip with the exact value, only when the cell shows it shortened.
+    let exact = move || value().map(|v| v.to_string()).filter(|s| *s != text());
+    let invalid = move || ed.current_error().is_some_and(|e| (e.t, e.d) == (t, d));
+    let own_grip = (dims > 1).then(|| grip(ed, t, d, "se-grip se-cell-grip", "⇕"));
+    view! {
+        <div
+            class="se-cell"
+            class:se-invalid=invalid
+            class:se-dragging=move || ed.dragging.get() == Some((t, d))
+        >
+            {own_grip}
+            <input
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                enterkeyhint="done"
+                aria-label=cell_label(t, d, dims)
+                aria-invalid=move || if invalid() { "true" } else { "false" }
+                aria-describedby=move || invalid().then_some(ERROR_ID)
+                title=exact
+                prop:value=text
+                on:change=move |ev| ed.commit(t, d, &event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| ed.on_key(t, d, ev)
+            />
+        </div>
+    }
 }

@@ -19,7 +19,10 @@ pub fn StepVectors(
     let CurrentStep(current) = expect_context();
     let rows = move || {
         let kind = trace.with(|t| t.kind());
-        Series::of(kind).iter().map(|&s| view! { <VectorRow series=s trace=trace /> }).collect_view()
+        Series::of(kind)
+            .iter()
+            .map(|&s| view! { <VectorRow series=s trace=trace /> })
+            .collect_view()
     };
     view! {
         <section class="step-vectors" aria-label="Values at the current step">
@@ -37,17 +40,26 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let values = Memo::new(move |_| {
         let t = current.get();
-        trace.with(|tr| tr.get(series).map(|a| a.row(t.min(a.nrows().saturating_sub(1))).to_vec()).unwrap_or_default())
+        trace.with(|tr| {
+            tr.get(series)
+                .map(|a| a.row(t.min(a.nrows().saturating_sub(1))).to_vec())
+                .unwrap_or_default()
+        })
     });
     Effect::new(move |_| {
         resized.track();
         let selected = selection.get().map(|(_, u)| u);
         let (max_abs, scale) = trace.with(|tr| {
             let mm = tr.min_max(series).unwrap_or((0.0, 1.0));
-            (mm.0.abs().max(mm.1.abs()), ColorScale::for_series(series, mm))
+            (
+                mm.0.abs().max(mm.1.abs()),
+                ColorScale::for_series(series, mm),
+            )
         });
         let Some(el) = canvas.get() else { return };
-        let Ok((ctx, w, h)) = context_2d(&el) else { return };
+        let Ok((ctx, w, h)) = context_2d(&el) else {
+            return;
+        };
         values.with(|v| {
             ctx.clear_rect(0.0, 0.0, w, h);
             let domain = bar_domain(series.range(), max_abs);
@@ -66,7 +78,14 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
             }
         });
     });
-    let text = move || values.with(|v| v.iter().map(|x| format_sig(*x, 3)).collect::<Vec<_>>().join(", "));
+    let text = move || {
+        values.with(|v| {
+            v.iter()
+                .map(|x| format_sig(*x, 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
     view! {
         <div class="vec-row">
             <span class="sym" title=series.label()>{series.symbol()}</span>

@@ -44,7 +44,14 @@ pub fn Transport(
     };
     let speed_text = move || {
         let s = playback.with(|p| p.speed());
-        format!("{} steps/s", if s < 1.0 { format!("{s:.1}") } else { format!("{s:.0}") })
+        format!(
+            "{} steps/s",
+            if s < 1.0 {
+                format!("{s:.1}")
+            } else {
+                format!("{s:.0}")
+            }
+        )
     };
 
     view! {

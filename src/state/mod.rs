@@ -2,10 +2,14 @@
 //! and playback. Components keep these in signals and call their methods; the rules are
 //! tested natively.
 
+pub mod editor;
+pub mod model_form;
 pub mod playback;
 pub mod presets;
 pub mod session;
 
 pub use playback::Playback;
 pub use presets::{format_sequence, Preset};
-pub use session::{ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS};
+pub use session::{
+    ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS,
+};

@@ -20,14 +20,23 @@ pub struct Playback {
 impl Default for Playback {
     /// At step 0, paused, 2 steps/s, no loop.
     fn default() -> Self {
-        Self { current: 0, playing: false, speed: 2.0, looping: false, carry: 0.0 }
+        Self {
+            current: 0,
+            playing: false,
+            speed: 2.0,
+            looping: false,
+            carry: 0.0,
+        }
     }
 }
 
 impl Playback {
     /// Paused on the last of `steps` steps, so the whole trace shows on opening.
     pub fn at_end(steps: usize) -> Self {
-        Self { current: steps.saturating_sub(1), ..Self::default() }
+        Self {
+            current: steps.saturating_sub(1),
+            ..Self::default()
+        }
     }
 
     pub fn current(&self) -> usize {

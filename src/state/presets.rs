@@ -22,8 +22,14 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 6] =
-        [Preset::SeedExample, Preset::Impulse, Preset::Step, Preset::Sine, Preset::Alternating, Preset::Random];
+    pub const ALL: [Preset; 6] = [
+        Preset::SeedExample,
+        Preset::Impulse,
+        Preset::Step,
+        Preset::Sine,
+        Preset::Alternating,
+        Preset::Random,
+    ];
 
     /// The button text.
     pub fn label(self) -> &'static str {
@@ -43,7 +49,11 @@ impl Preset {
         let d = d.max(1);
         let t_len = match self {
             Preset::SeedExample => 5,
-            Preset::Impulse | Preset::Step | Preset::Sine | Preset::Alternating | Preset::Random => 20,
+            Preset::Impulse
+            | Preset::Step
+            | Preset::Sine
+            | Preset::Alternating
+            | Preset::Random => 20,
         };
         let mut rng = SplitMix64::new(seed);
         let mut x = Array2::zeros((t_len, d));
@@ -54,7 +64,8 @@ impl Preset {
                     Preset::Impulse => f32::from(t == k),
                     Preset::Step => f32::from(t >= 5 + k),
                     Preset::Sine => {
-                        let phase = std::f32::consts::TAU * (t as f32 / 10.0 + k as f32 / (2.0 * d as f32));
+                        let phase =
+                            std::f32::consts::TAU * (t as f32 / 10.0 + k as f32 / (2.0 * d as f32));
                         (phase.sin() * 1000.0).round() / 1000.0
                     }
                     Preset::Alternating => {
@@ -77,9 +88,22 @@ impl Preset {
 /// back as the same f32, so text ↔ values round-trips.
 pub fn format_sequence(x: &Array2<f32>) -> String {
     if x.ncols() == 1 {
-        return x.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+        return x
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
     }
-    x.rows().into_iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("; ")
+    x.rows()
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -89,11 +113,20 @@ mod tests {
 
     #[test]
     fn presets_have_their_shape() {
-        assert_eq!(Preset::SeedExample.generate(1, 0).column(0).to_vec(), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(
+            Preset::SeedExample.generate(1, 0).column(0).to_vec(),
+            vec![1.0, 2.0, 3.0, 4.0, 5.0]
+        );
         let imp = Preset::Impulse.generate(2, 0);
-        assert_eq!((imp[[0, 0]], imp[[1, 0]], imp[[1, 1]], imp.sum()), (1.0, 0.0, 1.0, 2.0));
+        assert_eq!(
+            (imp[[0, 0]], imp[[1, 0]], imp[[1, 1]], imp.sum()),
+            (1.0, 0.0, 1.0, 2.0)
+        );
         assert_eq!(Preset::Random.generate(3, 9), Preset::Random.generate(3, 9));
-        assert_ne!(Preset::Random.generate(3, 9), Preset::Random.generate(3, 10));
+        assert_ne!(
+            Preset::Random.generate(3, 9),
+            Preset::Random.generate(3, 10)
+        );
     }
 
     #[test]
@@ -101,7 +134,11 @@ mod tests {
         for p in Preset::ALL {
             for d in [1, 3] {
                 let x = p.generate(d, 4);
-                assert_eq!(parse_sequence(&format_sequence(&x), d).unwrap(), x, "{p:?} d={d}");
+                assert_eq!(
+                    parse_sequence(&format_sequence(&x), d).unwrap(),
+                    x,
+                    "{p:?} d={d}"
+                );
             }
         }
     }

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use ndarray::{s, Array2, Axis};
 
 use super::presets::{format_sequence, Preset};
-use crate::model::{examples, forward, parse_sequence, CellKind, InitConfig, InitialState, Params, Trace};
+use crate::model::{
+    examples, forward, parse_sequence, CellKind, InitConfig, InitialState, Params, Trace,
+};
 
 /// Largest hidden size the app shows (the core allows more; the views would not be legible).
 pub const APP_MAX_HIDDEN: usize = 256;
@@ -37,7 +39,14 @@ pub struct ModelConfig {
 
 impl Default for ModelConfig {
     fn default() -> Self {
-        Self { kind: CellKind::Lstm, hidden: 8, input: 1, seed: 0, scale: 1.0, forget_bias_one: false }
+        Self {
+            kind: CellKind::Lstm,
+            hidden: 8,
+            input: 1,
+            seed: 0,
+            scale: 1.0,
+            forget_bias_one: false,
+        }
     }
 }
 
@@ -45,13 +54,22 @@ impl ModelConfig {
     /// Checks the app's limits, with a message for the user.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=APP_MAX_HIDDEN).contains(&self.hidden) {
-            return Err(format!("Hidden size must be 1 to {APP_MAX_HIDDEN}; {} is outside that.", self.hidden));
+            return Err(format!(
+                "Hidden size must be 1 to {APP_MAX_HIDDEN}; {} is outside that.",
+                self.hidden
+            ));
         }
         if !(1..=APP_MAX_INPUT).contains(&self.input) {
-            return Err(format!("Input size must be 1 to {APP_MAX_INPUT}; {} is outside that.", self.input));
+            return Err(format!(
+                "Input size must be 1 to {APP_MAX_INPUT}; {} is outside that.",
+                self.input
+            ));
         }
         if !(self.scale.is_finite() && (0.0..=100.0).contains(&self.scale)) {
-            return Err(format!("Init scale must be a number from 0 to 100; {} is outside that.", self.scale));
+            return Err(format!(
+                "Init scale must be a number from 0 to 100; {} is outside that.",
+                self.scale
+            ));
         }
         Ok(())
     }
@@ -59,7 +77,11 @@ impl ModelConfig {
     /// The weights this configuration describes.
     pub fn build(&self) -> Result<Params, String> {
         self.validate()?;
-        let init = InitConfig { seed: self.seed, scale: self.scale, forget_bias: self.forget_bias_one.then_some(1.0) };
+        let init = InitConfig {
+            seed: self.seed,
+            scale: self.scale,
+            forget_bias: self.forget_bias_one.then_some(1.0),
+        };
         Params::init(self.kind, self.hidden, self.input, init).map_err(|e| e.to_string())
     }
 }
@@ -88,13 +110,24 @@ impl Session {
     /// Builds a session, or explains why `input_text` cannot be run by `params`.
     pub fn new(source: ModelSource, params: Params, input_text: &str) -> Result<Self, String> {
         let trace = SharedTrace::new(run(&params, input_text)?);
-        Ok(Self { source, params, input_text: input_text.to_string(), trace, error: None, model_error: None })
+        Ok(Self {
+            source,
+            params,
+            input_text: input_text.to_string(),
+            trace,
+            error: None,
+            model_error: None,
+        })
     }
 
     /// The seed article's case study: its LSTM (H = 4, D = 1) on 1, 2, 3, 4, 5.
     pub fn seed_example() -> Self {
-        Self::new(ModelSource::SeedExample, examples::seed_article_lstm(), examples::SEED_ARTICLE_INPUT)
-            .expect("the built-in example runs")
+        Self::new(
+            ModelSource::SeedExample,
+            examples::seed_article_lstm(),
+            examples::SEED_ARTICLE_INPUT,
+        )
+        .expect("the built-in example runs")
     }
 
     /// Replaces the input text. Valid text recomputes the trace; invalid text keeps the
@@ -192,7 +225,11 @@ impl Session {
     pub fn config(&self) -> ModelConfig {
         match &self.source {
             ModelSource::Random(cfg) => *cfg,
-            ModelSource::SeedExample => ModelConfig { hidden: 4, input: 1, ..ModelConfig::default() },
+            ModelSource::SeedExample => ModelConfig {
+                hidden: 4,
+                input: 1,
+                ..ModelConfig::default()
+            },
         }
     }
 
@@ -286,7 +323,11 @@ mod tests {
         assert!(s.is_stale());
         assert!(s.error().unwrap().contains("\"x3\""));
         assert_eq!(s.trace(), &good);
-        assert_eq!(s.shared_trace(), handle, "the same trace object, not a recomputation");
+        assert_eq!(
+            s.shared_trace(),
+            handle,
+            "the same trace object, not a recomputation"
+        );
         assert_eq!(s.input_text(), "1, 2, x3");
         s.set_input("4");
         assert!(!s.is_stale());
@@ -298,7 +339,11 @@ mod tests {
         let mut s = Session::seed_example();
         let handle = s.shared_trace();
         s.set_input(&vec!["1"; APP_MAX_STEPS + 1].join(","));
-        assert!(s.error().unwrap().contains("at most 10000"), "{:?}", s.error());
+        assert!(
+            s.error().unwrap().contains("at most 10000"),
+            "{:?}",
+            s.error()
+        );
         assert_eq!(s.shared_trace(), handle);
     }
 
@@ -313,7 +358,11 @@ mod tests {
         s.delete_step(0);
         assert_eq!(s.input_text(), "1, -0.5, 3, 4");
         s.set_value(0, 0, f32::NAN);
-        assert_eq!(s.input_text(), "1, -0.5, 3, 4", "non-finite edits are ignored");
+        assert_eq!(
+            s.input_text(),
+            "1, -0.5, 3, 4",
+            "non-finite edits are ignored"
+        );
         for _ in 0..10 {
             s.delete_step(0);
         }
@@ -323,19 +372,34 @@ mod tests {
     #[test]
     fn model_changes_adapt_the_input_and_bad_configs_change_nothing() {
         let mut s = Session::seed_example();
-        s.set_config(ModelConfig { hidden: 16, input: 2, seed: 3, ..ModelConfig::default() });
+        s.set_config(ModelConfig {
+            hidden: 16,
+            input: 2,
+            seed: 3,
+            ..ModelConfig::default()
+        });
         assert_eq!(s.params().input_size(), 2);
         assert_eq!(s.input_text(), "1 0; 2 0; 3 0; 4 0; 5 0");
         assert_eq!(s.trace().hidden_size(), 16);
         let before = s.clone();
-        s.set_config(ModelConfig { hidden: 1000, ..ModelConfig::default() });
+        s.set_config(ModelConfig {
+            hidden: 1000,
+            ..ModelConfig::default()
+        });
         assert!(s.model_error().unwrap().contains("Hidden size"));
         assert_eq!(s.trace(), before.trace());
         assert_eq!(s.params(), before.params());
-        s.set_config(ModelConfig { hidden: 3, input: 1, ..ModelConfig::default() });
+        s.set_config(ModelConfig {
+            hidden: 3,
+            input: 1,
+            ..ModelConfig::default()
+        });
         assert_eq!((s.input_text(), s.model_error()), ("1, 2, 3, 4, 5", None));
         s.use_seed_example();
         let fresh = Session::seed_example();
-        assert_eq!((s.params(), s.input_text(), s.trace()), (fresh.params(), fresh.input_text(), fresh.trace()));
+        assert_eq!(
+            (s.params(), s.input_text(), s.trace()),
+            (fresh.params(), fresh.input_text(), fresh.trace())
+        );
     }
 }

@@ -18,7 +18,11 @@ pub fn bar_domain(range: Range, max_abs: f32) -> (f32, f32) {
         Range::Unit => (0.0, 1.0),
         Range::Symmetric => (-1.0, 1.0),
         Range::Unbounded => {
-            let m = if max_abs.is_finite() { max_abs.max(1.0) } else { 1.0 };
+            let m = if max_abs.is_finite() {
+                max_abs.max(1.0)
+            } else {
+                1.0
+            };
             (-m, m)
         }
     }
@@ -38,7 +42,12 @@ pub fn bars(values: &[f32], domain: (f32, f32), w: f64, h: f64) -> Vec<Bar> {
         .enumerate()
         .map(|(k, &v)| {
             let y = y_of(v as f64);
-            Bar { x: k as f64 * slot + gap / 2.0, y: y.min(base), w: (slot - gap).max(1.0), h: (y - base).abs() }
+            Bar {
+                x: k as f64 * slot + gap / 2.0,
+                y: y.min(base),
+                w: (slot - gap).max(1.0),
+                h: (y - base).abs(),
+            }
         })
         .collect()
 }

@@ -27,7 +27,10 @@ pub fn unit_color_css(unit: usize) -> String {
 /// Draws `series` of `trace` per unit over time (steps 1..=T on x), as in the seed
 /// article's plot of h. `current` (0-based) draws a vertical marker at that step;
 /// `selected` draws that unit's line thicker. Units beyond `max_units` are left out so the
-/// chart stays legible.
+/// chart stays legible; long traces are reduced to a min/max envelope per bucket of steps.
+///
+/// Returns where steps 1 and T sit in backend pixels, so a caller can place its own
+/// current-step marker over the drawing without redrawing the chart.
 pub fn draw_series_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     trace: &Trace,
@@ -35,10 +38,10 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     current: Option<usize>,
     selected: Option<usize>,
     max_units: usize,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<XSpan, DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let Some(values) = trace.get(series) else {
-        return Ok(());
+        return Ok(XSpan::default());
     };
     let t_len = trace.steps();
     let (lo, hi) = values
@@ -56,7 +59,13 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         .x_desc("timestep t")
         .y_desc(series.symbol())
         .x_labels(t_len.clamp(2, 10))
-        .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })
+        .x_label_formatter(&|x| {
+            if x.fract() == 0.0 {
+                format!("{x:.0}")
+            } else {
+                String::new()
+            }
+        })
         .y_labels(6)
         .light_line_style(RGBColor(236, 236, 236))
         .label_style(("sans-serif", 14))
@@ -72,18 +81,70 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     for unit in 0..values.ncols().min(max_units) {
         let color = UNIT_COLORS[unit % UNIT_COLORS.len()];
         let width = if selected == Some(unit) { 6 } else { 3 };
-        let points: Vec<(f32, f32)> = values
-            .column(unit)
-            .iter()
-            .enumerate()
-            .map(|(t, &v)| (t as f32 + 1.0, v))
-            .collect();
-        chart.draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(width)))?;
+        let column = values.column(unit);
+        let points = envelope(
+            column
+                .as_slice()
+                .map_or_else(|| column.to_vec(), <[f32]>::to_vec)
+                .as_slice(),
+            750,
+        );
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(width),
+        ))?;
         if t_len <= 60 {
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
         }
     }
-    area.present()
+    let span = XSpan {
+        first: chart.backend_coord(&(1.0, lo)).0,
+        last: chart.backend_coord(&(x_end, lo)).0,
+    };
+    area.present()?;
+    Ok(span)
+}
+
+/// Where steps 1 and T are drawn, in backend pixels along x.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct XSpan {
+    pub first: i32,
+    pub last: i32,
+}
+
+/// `(step, value)` points (steps from 1). Beyond `2·buckets` values, each bucket of steps
+/// contributes its minimum and maximum in time order, which keeps every peak visible.
+pub fn envelope(values: &[f32], buckets: usize) -> Vec<(f32, f32)> {
+    let n = values.len();
+    if n <= 2 * buckets.max(1) {
+        return values
+            .iter()
+            .enumerate()
+            .map(|(t, &v)| (t as f32 + 1.0, v))
+            .collect();
+    }
+    let mut out = Vec::with_capacity(2 * buckets);
+    for b in 0..buckets {
+        let (t0, t1) = (b * n / buckets, (b + 1) * n / buckets);
+        let slice = &values[t0..t1];
+        let (mut imin, mut imax) = (0, 0);
+        for (k, v) in slice.iter().enumerate() {
+            if *v < slice[imin] {
+                imin = k;
+            }
+            if *v > slice[imax] {
+                imax = k;
+            }
+        }
+        for k in if imin <= imax {
+            [imin, imax]
+        } else {
+            [imax, imin]
+        } {
+            out.push(((t0 + k) as f32 + 1.0, slice[k]));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -105,5 +166,17 @@ mod tests {
             let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
             assert!(svg.contains(&stroke), "unit {unit}'s line: {stroke}");
         }
+    }
+
+    #[test]
+    fn envelope_keeps_extremes() {
+        let v: Vec<f32> = (0..10_000)
+            .map(|t| if t == 4_321 { 9.0 } else { (t as f32).sin() })
+            .collect();
+        let e = envelope(&v, 100);
+        assert_eq!(e.len(), 200);
+        assert!(e.contains(&(4_322.0, 9.0)));
+        assert!(e.windows(2).all(|w| w[0].0 <= w[1].0), "time order");
+        assert_eq!(envelope(&[1.0, 2.0], 100), vec![(1.0, 1.0), (2.0, 2.0)]);
     }
 }

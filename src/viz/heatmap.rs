@@ -94,7 +94,11 @@ pub struct Grid {
 impl Grid {
     /// The (step, unit) under a point, if it is inside.
     pub fn cell_at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
-        if !(0.0..self.w).contains(&x) || !(0.0..self.h).contains(&y) || self.t_len == 0 || self.units == 0 {
+        if !(0.0..self.w).contains(&x)
+            || !(0.0..self.h).contains(&y)
+            || self.t_len == 0
+            || self.units == 0
+        {
             return None;
         }
         let t = ((x / self.w) * self.t_len as f64) as usize;
@@ -123,7 +127,13 @@ mod grid_tests {
 
     #[test]
     fn hit_testing_and_spans_agree() {
-        let g = Grid { w: 500.0, h: 200.0, t_len: 5, units: 4, cols: 5 };
+        let g = Grid {
+            w: 500.0,
+            h: 200.0,
+            t_len: 5,
+            units: 4,
+            cols: 5,
+        };
         assert_eq!(g.cell_at(0.0, 0.0), Some((0, 0)));
         assert_eq!(g.cell_at(499.9, 199.9), Some((4, 3)));
         assert_eq!(g.cell_at(500.0, 10.0), None);
@@ -133,7 +143,13 @@ mod grid_tests {
 
     #[test]
     fn aggregated_columns_map_many_steps_to_one() {
-        let g = Grid { w: 1000.0, h: 100.0, t_len: 10_000, units: 2, cols: 1000 };
+        let g = Grid {
+            w: 1000.0,
+            h: 100.0,
+            t_len: 10_000,
+            units: 2,
+            cols: 1000,
+        };
         assert_eq!(g.column_span(0), (0.0, 1.0));
         assert_eq!(g.column_span(9), (0.0, 1.0));
         assert_eq!(g.column_span(9_999), (999.0, 1000.0));

@@ -6,6 +6,7 @@ pub mod bars;
 pub mod charts;
 pub mod colormap;
 pub mod heatmap;
+pub mod table;
 
 pub use colormap::{format_sig, text_on, ColorScale, Palette};
 pub use heatmap::{heatmap_pixels, Grid, Pixels};

@@ -1,0 +1,84 @@
+// Benchmark: time from an edit of the input to the next frame, and playback frame times,
+// in headless Chromium on the release build. Not a test: it prints numbers to compare.
+// Usage: node tests/e2e/bench-edit.mjs [distDir]
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './static-server.mjs';
+import { launch } from './browser.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
+const server = await startServer(dist);
+const url = `http://127.0.0.1:${server.address().port}/`;
+const browser = await launch();
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
+}
+const fmt = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+
+async function setField(page, label, value) {
+  const f = page.getByLabel(label, { exact: true });
+  await f.fill(String(value));
+  await f.dispatchEvent('change');
+}
+
+try {
+  for (const [T, H, reps] of [[512, 64, 20], [10000, 256, 3]]) {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(url);
+    await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
+    await setField(page, 'Hidden size', H);
+    const text = Array.from({ length: T }, (_, t) => (Math.sin(t / 7) * 2).toFixed(3)).join(', ');
+    await page.getByRole('textbox', { name: 'Input sequence' }).fill(text);
+    await page.waitForTimeout(500);
+    const shown = await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max');
+    if (shown !== String(T)) throw new Error(`expected ${T} steps, the app shows ${shown}`);
+
+    // Each edit changes the first value; `work` is until the app's queued effects have run
+    // (a macrotask after the input event), `frame` until the next animation frame after it.
+    const r = await page.evaluate(async ({ text, reps }) => {
+      const el = document.getElementById('sequence-text');
+      const work = [], frame = [];
+      for (let k = 0; k < reps; k++) {
+        const edited = text.replace(/^[^,]+/, (0.1 * (k + 1)).toFixed(2));
+        const t0 = performance.now();
+        el.value = edited;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((res) => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); });
+        work.push(performance.now() - t0);
+        await new Promise((res) => requestAnimationFrame(res));
+        frame.push(performance.now() - t0);
+        await new Promise((res) => setTimeout(res, 30));
+      }
+      return { work, frame };
+    }, { text, reps });
+
+    // Playback: frame intervals while playing at 20 steps/s for 2 s.
+    await page.getByRole('button', { name: 'Go to start' }).click();
+    await setField(page, 'Speed', 20);
+    await page.getByLabel('Speed').fill('20');
+    await page.getByRole('button', { name: 'Play' }).click();
+    const frames = await page.evaluate(async () => {
+      const dts = [];
+      let last = performance.now();
+      const end = last + 2000;
+      await new Promise((res) => {
+        const f = (now) => { dts.push(now - last); last = now; if (now < end) requestAnimationFrame(f); else res(); };
+        requestAnimationFrame(f);
+      });
+      return dts;
+    });
+    const fps = 1000 / stats(frames).median;
+    console.log(`T=${T} H=${H}:`);
+    console.log(`  edit -> effects done (ms): ${fmt(stats(r.work))}`);
+    console.log(`  edit -> next frame  (ms): ${fmt(stats(r.frame))}`);
+    console.log(`  playback frame interval (ms): ${fmt(stats(frames))}; median ${fps.toFixed(0)} fps; frames > 20 ms: ${frames.filter((d) => d > 20).length}/${frames.length}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
