@@ -83,8 +83,17 @@ fn fire(target: &Element, kind: &str) {
 /// Lets effects and DOM updates run. One tick usually suffices; views that depend on the
 /// session through other components' effects (e.g. the input text after a change of D)
 /// can take one more, depending on the order effects were queued.
+/// Two ticks, then a zero-delay timeout (the value tables are written in one), then a tick.
 async fn settle() {
     tick().await;
+    tick().await;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     tick().await;
 }
 
@@ -145,7 +154,7 @@ async fn every_control_is_labelled() {
 #[wasm_bindgen_test]
 async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     assert_rows(&root, 4);
 
     set_field(&root, "Hidden size", "8").await;

@@ -115,7 +115,7 @@ fn type_into(root: &Element, text: &str) {
 #[wasm_bindgen_test]
 async fn opens_on_the_seed_example_with_six_named_heatmaps() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     let names: Vec<String> = all(&root, ".heatmap canvas[role=img]")
         .iter()
         .map(|c| c.get_attribute("aria-label").unwrap())
@@ -158,9 +158,9 @@ async fn opens_on_the_seed_example_with_six_named_heatmaps() {
 #[wasm_bindgen_test]
 async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     type_into(&root, "0.5, -1, 2");
-    tick().await;
+    settle().await;
     let trace = seed_trace("0.5, -1, 2");
     assert_tables_show(&root, &trace);
     assert!(!root
@@ -171,7 +171,7 @@ async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
         .contains("stale"));
 
     type_into(&root, "0.5, -1, oops");
-    tick().await;
+    settle().await;
     let help = root
         .query_selector("#sequence-help")
         .unwrap()
@@ -191,7 +191,7 @@ async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
     assert_tables_show(&root, &trace);
 
     type_into(&root, "3");
-    tick().await;
+    settle().await;
     assert_tables_show(&root, &seed_trace("3"));
     assert!(!root
         .query_selector(".heatmaps")
@@ -256,13 +256,13 @@ fn press(key: &str) {
 #[wasm_bindgen_test]
 async fn stepping_moves_the_highlight_and_dims_later_steps() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "5", "opens on the last step");
     assert_eq!(table_current(&root), "t = 5");
     // Sample the middle of step 5's column, first row (away from the outline and text).
     let before = pixel(&root, "f", 0.93, 0.05);
     button(&root, "Step back").click();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "4");
     assert_eq!(table_current(&root), "t = 4");
     let after = pixel(&root, "f", 0.93, 0.05);
@@ -273,13 +273,13 @@ async fn stepping_moves_the_highlight_and_dims_later_steps() {
         );
     }
     button(&root, "Go to start").click();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "1");
     button(&root, "Step forward").click();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "2");
     button(&root, "Go to end").click();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "5");
     assert_eq!(
         pixel(&root, "f", 0.93, 0.05),
@@ -291,21 +291,21 @@ async fn stepping_moves_the_highlight_and_dims_later_steps() {
 #[wasm_bindgen_test]
 async fn keyboard_drives_the_transport() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     press("ArrowLeft");
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "4");
     press("Home");
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "1");
     press("ArrowRight");
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "2");
     press("End");
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "5");
     press(" ");
-    tick().await;
+    settle().await;
     assert!(all(&root, "button")
         .iter()
         .any(|b| b.get_attribute("aria-label").as_deref() == Some("Pause")));
@@ -315,7 +315,7 @@ async fn keyboard_drives_the_transport() {
         "playing from the end restarts at step 1"
     );
     button(&root, "Pause").click();
-    tick().await;
+    settle().await;
     assert!(all(&root, "button")
         .iter()
         .any(|b| b.get_attribute("aria-label").as_deref() == Some("Play")));
@@ -324,7 +324,7 @@ async fn keyboard_drives_the_transport() {
 #[wasm_bindgen_test]
 async fn playing_advances_through_time() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     let speed: HtmlInputElement = root
         .query_selector("input[aria-label=Speed]")
         .unwrap()
@@ -337,7 +337,7 @@ async fn playing_advances_through_time() {
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
     button(&root, "Play").click();
-    tick().await;
+    settle().await;
     assert_eq!(slider_value(&root), "1");
     // 4 steps take 0.2 s at 20 steps/s; wait much longer so a loaded machine cannot flake.
     sleep_ms(1500).await;
@@ -357,7 +357,7 @@ async fn playing_advances_through_time() {
 #[wasm_bindgen_test]
 async fn clicking_a_cell_selects_it_everywhere() {
     let root = mount_app();
-    tick().await;
+    settle().await;
     let canvas: HtmlElement = root
         .query_selector("[data-series=g] canvas")
         .unwrap()
@@ -371,12 +371,20 @@ async fn clicking_a_cell_selects_it_everywhere() {
     init.set_client_y((rect.top() + rect.height() * 0.6) as i32);
     let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
     canvas.dispatch_event(&ev).unwrap();
-    tick().await;
+    settle().await;
     let marked: Vec<String> = all(&root, ".hm-units span.selected")
         .iter()
         .map(|s| s.text_content().unwrap())
         .collect();
     assert_eq!(marked, vec!["3"; 6], "unit 3 is marked in all six heatmaps");
+}
+
+/// Lets effects run, then the zero-delay timeouts that write the value tables, then effects
+/// again.
+async fn settle() {
+    tick().await;
+    sleep_ms(0).await;
+    tick().await;
 }
 
 async fn sleep_ms(ms: i32) {

@@ -14,19 +14,18 @@ fn context_of(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, Js
         .map_err(JsValue::from)
 }
 
-/// Sizes the canvas backing store to its CSS box at the device pixel ratio and returns the
-/// 2-D context with a transform in CSS pixels, plus the box size.
+/// Sizes the canvas backing store to `w × h` CSS pixels at the device pixel ratio and returns
+/// the 2-D context with a transform in CSS pixels.
 pub fn context_2d(
     canvas: &HtmlCanvasElement,
-) -> Result<(CanvasRenderingContext2d, f64, f64), JsValue> {
+    w: f64,
+    h: f64,
+) -> Result<CanvasRenderingContext2d, JsValue> {
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0)
         .max(1.0);
-    let (w, h) = (
-        canvas.client_width().max(1) as f64,
-        canvas.client_height().max(1) as f64,
-    );
+    let (w, h) = (w.max(1.0), h.max(1.0));
     let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != bw || canvas.height() != bh {
         canvas.set_width(bw);
@@ -34,7 +33,7 @@ pub fn context_2d(
     }
     let ctx = context_of(canvas)?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
-    Ok((ctx, w, h))
+    Ok(ctx)
 }
 
 /// Puts a pixel buffer into a detached canvas of its own size, to be scaled onto the
@@ -71,12 +70,14 @@ pub struct Overlay {
 /// one dimmed, the current column outlined and the selected cell ringed.
 pub fn paint_heatmap(
     canvas: &HtmlCanvasElement,
+    (w, h): (f64, f64),
     base: &HtmlCanvasElement,
     values: ArrayView2<'_, f32>,
     scale: &ColorScale,
     overlay: Overlay,
 ) -> Result<Grid, JsValue> {
-    let (ctx, w, h) = context_2d(canvas)?;
+    let ctx = context_2d(canvas, w, h)?;
+    let (w, h) = (w.max(1.0), h.max(1.0));
     let (t_len, units) = values.dim();
     let grid = Grid {
         w,

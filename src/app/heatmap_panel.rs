@@ -5,8 +5,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::canvas::{paint_heatmap, pixels_to_canvas, Overlay};
+use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
-use super::{CurrentStep, ResizeTick, SelectionRead, SelectionWrite, TraceSignal};
+use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::ticks;
 use crate::viz::{format_sig, heatmap_pixels, ColorScale, Grid};
@@ -25,8 +26,8 @@ pub fn HeatmapPanel(
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
     let SelectionWrite(set_selection) = expect_context();
-    let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
+    let size = use_canvas_size(canvas);
     let grid = StoredValue::new(None::<Grid>);
     let hover = RwSignal::new(None::<(usize, usize, f64, f64)>);
 
@@ -41,7 +42,7 @@ pub fn HeatmapPanel(
             .and_then(|px| pixels_to_canvas(&px).ok())
     });
     Effect::new(move |_| {
-        resized.track();
+        let Some(size) = size.get() else { return };
         let overlay = Overlay {
             current: current.get(),
             selection: selection.get(),
@@ -52,7 +53,7 @@ pub fn HeatmapPanel(
         let scale = scale.get();
         trace.with(|tr| {
             let Some(values) = tr.get(series) else { return };
-            match paint_heatmap(&el, &base, values, &scale, overlay) {
+            match paint_heatmap(&el, size, &base, values, &scale, overlay) {
                 Ok(g) => grid.set_value(Some(g)),
                 Err(e) => leptos::logging::error!("drawing {}: {e:?}", series.label()),
             }

@@ -103,13 +103,39 @@ pub enum TransportKey {
     End,
 }
 
-/// A counter that increases whenever the window is resized, so canvases can repaint at
-/// their new size. Install once (the app provides it as context).
-pub fn use_resize_tick() -> ReadSignal<u32> {
-    let (tick, set_tick) = signal(0u32);
-    let handle = window_event_listener(ev::resize, move |_| {
-        set_tick.update(|n| *n = n.wrapping_add(1))
+/// The CSS-pixel size of a canvas, kept current by a `ResizeObserver`. Drawing code reads
+/// this signal instead of `clientWidth`, which would force a synchronous layout of the whole
+/// page after every DOM change. The first size is read once, when the canvas mounts.
+pub fn use_canvas_size(canvas: NodeRef<leptos::html::Canvas>) -> ReadSignal<Option<(f64, f64)>> {
+    let (size, set_size) = signal(None::<(f64, f64)>);
+    type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
+    let observer: Rc<RefCell<Option<Observer>>> = Rc::default();
+    let slot = observer.clone();
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if slot.borrow().is_some() {
+            return;
+        }
+        set_size.set(Some((el.client_width() as f64, el.client_height() as f64)));
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                let r = entry.content_rect();
+                let new = Some((r.width(), r.height()));
+                if size.get_untracked() != new {
+                    set_size.set(new);
+                }
+            }
+        });
+        if let Ok(obs) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+            obs.observe(&el);
+            *slot.borrow_mut() = Some((obs, cb));
+        }
     });
-    on_cleanup(move || handle.remove());
-    tick
+    let cleanup = SendWrapper::new(move || {
+        if let Some((obs, _cb)) = observer.borrow_mut().take() {
+            obs.disconnect();
+        }
+    });
+    on_cleanup(move || (cleanup.take())());
+    size
 }

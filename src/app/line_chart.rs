@@ -6,7 +6,8 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 use super::canvas::context_2d;
-use super::{CurrentStep, ResizeTick, SelectionRead, TraceSignal};
+use super::hooks::use_canvas_size;
+use super::{CurrentStep, SelectionRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::charts::{draw_series_lines, unit_color_css};
 
@@ -28,13 +29,13 @@ pub fn LineChart(
     });
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
-    let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
+    let size = use_canvas_size(canvas);
     // Where steps 1 and T landed, in CSS pixels: the current-step marker is an HTML element
     // moved over the canvas, so playback never redraws the chart.
     let span = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {
-        resized.track();
+        let Some((w, h)) = size.get() else { return };
         let series = series.get();
         let selected = selection.get().map(|(_, u)| u);
         trace.with(|tr| {
@@ -44,8 +45,8 @@ pub fn LineChart(
             }
             // Size the backing store to the CSS box first; plotters then draws in its pixels.
             // plotters works in backing-store pixels, so undo the CSS-pixel transform.
-            let dpr = match context_2d(&el) {
-                Ok((ctx, w, _)) => {
+            let dpr = match context_2d(&el, w, h) {
+                Ok(ctx) => {
                     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
                     el.width() as f64 / w.max(1.0)
                 }
@@ -76,17 +77,12 @@ pub fn LineChart(
         }
     };
     let label = move || format!("Line chart of {} per unit over time", series.get().label());
+    let kind = Memo::new(move |_| trace.with(|t| t.kind()));
     let switch = move || {
-        trace
-            .with(|t| {
-                t.series()
-                    .iter()
-                    .filter(|s| matches!(s, Series::H | Series::C))
-                    .copied()
-                    .collect::<Vec<_>>()
-            })
-            .into_iter()
-            .map(|s| {
+        Series::of(kind.get())
+            .iter()
+            .filter(|s| matches!(s, Series::H | Series::C))
+            .map(|&s| {
                 let name = format!("Plot {}", s.label());
                 view! {
                     <button

@@ -47,10 +47,6 @@ pub struct SelectionRead(pub ReadSignal<Option<(usize, usize)>>);
 #[derive(Clone, Copy)]
 pub struct SelectionWrite(pub WriteSignal<Option<(usize, usize)>>);
 
-/// Bumped on window resize, so canvases repaint at their new size.
-#[derive(Clone, Copy)]
-pub struct ResizeTick(pub ReadSignal<u32>);
-
 /// A `SharedTrace` signal, the common prop type of the views.
 pub type TraceSignal = Signal<SharedTrace>;
 
@@ -85,7 +81,6 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentStep(current));
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
-    provide_context(ResizeTick(hooks::use_resize_tick()));
 
     let trace = Signal::from(trace);
     let stale = Memo::new(move |_| session.with(Session::is_stale));
@@ -100,9 +95,10 @@ pub fn App() -> impl IntoView {
             )
         })
     };
+    // Keyed on the cell kind only: a new trace repaints the panels instead of rebuilding them.
+    let kind = Memo::new(move |_| trace.with(|t: &SharedTrace| t.kind()));
     let panels = move || {
-        let kind = trace.with(|t: &SharedTrace| t.kind());
-        crate::model::Series::of(kind)
+        crate::model::Series::of(kind.get())
             .iter()
             .map(|&s| view! { <HeatmapPanel series=s trace=trace /> })
             .collect_view()

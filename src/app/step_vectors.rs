@@ -4,7 +4,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::canvas::context_2d;
-use super::{CurrentStep, ResizeTick, SelectionRead, TraceSignal};
+use super::hooks::use_canvas_size;
+use super::{CurrentStep, SelectionRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::bars::{bar_domain, bars};
 use crate::viz::{format_sig, ColorScale};
@@ -17,9 +18,10 @@ pub fn StepVectors(
     trace: TraceSignal,
 ) -> impl IntoView {
     let CurrentStep(current) = expect_context();
+    // Keyed on the cell kind only, so a new trace repaints the rows instead of rebuilding them.
+    let kind = Memo::new(move |_| trace.with(|t| t.kind()));
     let rows = move || {
-        let kind = trace.with(|t| t.kind());
-        Series::of(kind)
+        Series::of(kind.get())
             .iter()
             .map(|&s| view! { <VectorRow series=s trace=trace /> })
             .collect_view()
@@ -36,8 +38,8 @@ pub fn StepVectors(
 fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
-    let ResizeTick(resized) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
+    let size = use_canvas_size(canvas);
     let values = Memo::new(move |_| {
         let t = current.get();
         trace.with(|tr| {
@@ -47,7 +49,7 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
         })
     });
     Effect::new(move |_| {
-        resized.track();
+        let Some((w, h)) = size.get() else { return };
         let selected = selection.get().map(|(_, u)| u);
         let (max_abs, scale) = trace.with(|tr| {
             let mm = tr.min_max(series).unwrap_or((0.0, 1.0));
@@ -57,7 +59,7 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
             )
         });
         let Some(el) = canvas.get() else { return };
-        let Ok((ctx, w, h)) = context_2d(&el) else {
+        let Ok(ctx) = context_2d(&el, w, h) else {
             return;
         };
         values.with(|v| {

@@ -9,10 +9,10 @@ use crate::model::Series;
 use crate::viz::axis::table_steps;
 use crate::viz::table::value_table_html;
 
-/// Steps listed at once when a trace is too large to list whole: about 4096 cells, 5 to 20
-/// steps, so a page turn during playback rebuilds a bounded table.
+/// Steps listed at once when a trace is too large to list whole: about 512 cells (2 to 20
+/// steps), because every cell of the six tables costs layout time on every edit.
 fn window_len(hidden: usize) -> usize {
-    (4096 / hidden.max(1)).clamp(5, 20)
+    (512 / hidden.max(1)).clamp(2, 20)
 }
 
 /// Rows are units, columns are timesteps; values to 4 significant digits; the current step's
@@ -53,9 +53,29 @@ pub fn ValueTable(
             Some(value_table_html(&caption, values, steps))
         })
     });
-    // Mark the current step's column; runs after the table is (re)built and on every step.
+    // Tables are for screen readers, not the next frame: write them after the frame's
+    // drawing (a zero-delay timeout; a newer table supersedes a pending one).
+    let (written, set_written) = signal(0u32);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        html.track();
+        let table = html.get().unwrap_or_default();
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(div) = holder.get_untracked() {
+                    div.set_inner_html(&table);
+                    set_written.update(|n| *n = n.wrapping_add(1));
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+        pending.set_value(handle.ok());
+    });
+    // Mark the current step's column; runs after the table is (re)written and on every step.
+    Effect::new(move |_| {
+        written.track();
         let now = current.get().to_string();
         let Some(div) = holder.get() else { return };
         let Ok(heads) = div.query_selector_all("th[data-t]") else {
@@ -74,5 +94,5 @@ pub fn ValueTable(
             }
         }
     });
-    view! { <div class="sr-only" node_ref=holder inner_html=move || html.get().unwrap_or_default()></div> }
+    view! { <div class="value-table" node_ref=holder></div> }
 }

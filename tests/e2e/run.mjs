@@ -57,6 +57,8 @@ async function tableValues(page, name) {
 
 async function checkAgainstCli(page, input, label) {
   const want = expected(input);
+  // Tables are written just after the frame that shows an edit.
+  await page.waitForTimeout(50);
   let mismatches = 0;
   for (const [key, name] of GATES) {
     const shown = await tableValues(page, name);
