@@ -188,7 +188,11 @@ fn main() {
         .into_iter()
         .map(|c| {
             let s = measure(&c);
-            eprintln!("lstm_forward {}: median {}", c.label(), fmt_time(s.median_ns));
+            eprintln!(
+                "lstm_forward {}: median {}",
+                c.label(),
+                fmt_time(s.median_ns)
+            );
             (c, s)
         })
         .collect();
@@ -208,7 +212,9 @@ fn main() {}
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use super::*;
-    use wasm_bindgen_test::{console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
+    use wasm_bindgen_test::{
+        console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion,
+    };
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -217,18 +223,25 @@ mod browser {
         let mut rows = Vec::new();
         for case in SIZES.map(Case::new) {
             let stats = measure(&case);
-            // Criterion's own sampling; enough samples to fill ~2 s, at least its minimum 10.
-            let samples = ((2e9 / stats.median_ns) as usize).clamp(10, 100);
+            // Criterion's own sampling over ~2 s. Sample count sized from the median above so
+            // that both its linear (1d + 2d + … + nd passes) and flat (n samples of ≥ 2 passes)
+            // schedules fit the budget; Criterion's minimum is 10.
+            let target = Duration::from_secs(2);
+            let ratio = secs(target) * 1e9 / stats.median_ns;
+            let samples = (ratio.sqrt().min(ratio / 2.0) as usize).clamp(10, 100);
             let mut c = Criterion::default()
                 .with_location(file!(), module_path!())
                 .warm_up_time(Duration::from_millis(500))
-                .measurement_time(Duration::from_secs(2))
+                .measurement_time(target)
                 .sample_size(samples);
             c.bench_function(&format!("lstm_forward/{}", case.label()), |b| {
                 b.iter(|| case.pass())
             });
             rows.push((case, stats));
         }
-        console_log!("{}", table("LSTM forward, wasm32 in headless Chromium", &rows));
+        console_log!(
+            "{}",
+            table("LSTM forward, wasm32 in headless Chromium", &rows)
+        );
     }
 }
