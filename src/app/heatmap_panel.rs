@@ -10,7 +10,7 @@ use super::value_table::ValueTable;
 use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::ticks;
-use crate::viz::{format_sig, heatmap_pixels, ColorScale, Grid};
+use crate::viz::{format_compact, format_sig, heatmap_pixels, ColorScale, Grid};
 
 /// Widest pixel buffer a heatmap draws; longer traces are aggregated into this many columns.
 const MAX_COLS: usize = 1024;
@@ -132,7 +132,7 @@ pub fn HeatmapPanel(
                 .into_iter()
                 .map(|t| {
                     let left = format!("left: {:.3}%", (t as f64 + 0.5) * 100.0 / t_len as f64);
-                    let xt = scalar.then(|| format_sig(x[[t, 0]], 3));
+                    let xt = scalar.then(|| format_compact(x[[t, 0]], 3));
                     let (is_now, is_future) = (t == now, t > now);
                     view! {
                         <span style=left class:current=is_now class:future=is_future>

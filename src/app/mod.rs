@@ -64,15 +64,18 @@ pub fn App() -> impl IntoView {
         playback.with(|p| p.current()).min(last)
     });
     // A shorter sequence or fewer units must not leave the selection pointing past the end.
-    Effect::new(move |_| {
+    Effect::new(move |prev: Option<usize>| {
         let (steps, units) = trace.with(|t| (t.steps(), t.hidden_size()));
-        set_playback.update(|p| p.clamp(steps));
+        if let Some(old) = prev.filter(|&old| old != steps) {
+            set_playback.update(|p| p.resize(old, steps));
+        }
         if selection
             .get_untracked()
             .is_some_and(|(t, u)| t >= steps || u >= units)
         {
             set_selection.set(None);
         }
+        steps
     });
     provide_context(SessionRead(session));
     provide_context(SessionWrite(set_session));

@@ -82,6 +82,20 @@ pub fn ModelPanel() -> impl IntoView {
             });
         }
     };
+    let on_cell = move |ev: leptos::ev::Event| {
+        let Ok(kind) = CellKind::parse(&event_target_value(&ev)) else {
+            return;
+        };
+        let current = session.with_untracked(Session::config);
+        if current.kind != kind
+            || matches!(
+                session.with_untracked(|s| s.source().clone()),
+                ModelSource::SeedExample
+            )
+        {
+            set_session.update(|s| s.set_config(ModelConfig { kind, ..current }));
+        }
+    };
     let on_seed_example = move |_| {
         set_session.update(Session::use_seed_example);
         let cfg = session.with_untracked(Session::config);
@@ -157,6 +171,16 @@ pub fn ModelPanel() -> impl IntoView {
             <div class="mp-fields">{fields}</div>
             <div class="mp-errors" aria-live="polite">{messages}</div>
             <div class="mp-row">
+                <span class="mp-cell">
+                    <label for="model-cell" title="LSTM and GRU have long-term memory (gates); the RNN is the traditional network without it">
+                        "Cell"
+                    </label>
+                    <select id="model-cell" on:change=on_cell prop:value=move || config.with(|c| c.kind.name())>
+                        <option value="lstm">"LSTM"</option>
+                        <option value="gru">"GRU"</option>
+                        <option value="rnn">"RNN (tanh)"</option>
+                    </select>
+                </span>
                 <span class="mp-check">
                     <input
                         id="model-forget-bias"

@@ -91,9 +91,15 @@ impl Playback {
     pub fn set_looping(&mut self, on: bool) {
         self.looping = on;
     }
-    /// Keeps the current step valid after the sequence changed length.
-    pub fn clamp(&mut self, steps: usize) {
-        self.current = self.current.min(steps.saturating_sub(1));
+    /// Keeps the current step valid after the sequence changed length from `old_steps` to
+    /// `steps`. Sitting on the last step stays on the last step, so a longer input shows whole.
+    pub fn resize(&mut self, old_steps: usize, steps: usize) {
+        let last = steps.saturating_sub(1);
+        self.current = if self.current + 1 >= old_steps {
+            last
+        } else {
+            self.current.min(last)
+        };
     }
 
     /// Advances by `dt` seconds of playing time; returns whether the step changed. At the
@@ -162,8 +168,17 @@ mod tests {
         assert_eq!((p.current(), p.is_playing()), (0, false));
         p.step_by(100, 10);
         assert_eq!(p.current(), 9);
-        p.clamp(4);
+        p.resize(10, 4);
         assert_eq!(p.current(), 3);
+        p.resize(4, 20);
+        assert_eq!(
+            p.current(),
+            19,
+            "on the last step, a longer input stays on its last step"
+        );
+        p.seek(2, 20);
+        p.resize(20, 30);
+        assert_eq!(p.current(), 2);
         p.set_speed(1000.0);
         assert_eq!(p.speed(), MAX_SPEED);
         p.set_speed(f64::NAN);

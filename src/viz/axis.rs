@@ -16,6 +16,9 @@ pub fn ticks(n: usize, max_labels: usize) -> Vec<usize> {
             }
         }
     }
+    if step <= 2 {
+        return (0..n).step_by(step).collect();
+    }
     // Ticks sit on multiples of the step in 1-based numbering (t = 1, 5, 10, …).
     let mut out = vec![0];
     out.extend((step..=n).step_by(step).map(|k| k - 1).filter(|&k| k > 0));
@@ -44,6 +47,11 @@ mod tests {
     #[test]
     fn small_axes_label_every_step() {
         assert_eq!(ticks(5, 10), vec![0, 1, 2, 3, 4]);
+        assert_eq!(
+            ticks(20, 12),
+            vec![0, 2, 4, 6, 8, 10, 12, 14, 16, 18],
+            "odd steps 1, 3, 5, …"
+        );
     }
 
     #[test]

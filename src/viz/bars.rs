@@ -11,15 +11,15 @@ pub struct Bar {
     pub h: f64,
 }
 
-/// The value range a vector of `range` is drawn against: gates 0..1, tanh outputs −1..1,
-/// and the unbounded cell state ±(its largest magnitude in `values`, at least 1).
+/// The value range a vector of `range` is drawn against: gates on 0..1; signed quantities
+/// on ±(their largest magnitude over the whole trace, `max_abs`), so small hidden states
+/// still show and bars stay comparable from step to step.
 pub fn bar_domain(range: Range, max_abs: f32) -> (f32, f32) {
     match range {
         Range::Unit => (0.0, 1.0),
-        Range::Symmetric => (-1.0, 1.0),
-        Range::Unbounded => {
-            let m = if max_abs.is_finite() {
-                max_abs.max(1.0)
+        Range::Symmetric | Range::Unbounded => {
+            let m = if max_abs.is_finite() && max_abs > 1e-6 {
+                max_abs
             } else {
                 1.0
             };
@@ -70,6 +70,7 @@ mod tests {
         assert_eq!((b[0].y, b[0].h), (50.0, 50.0));
         assert_eq!((b[1].y, b[1].h), (25.0, 25.0));
         assert_eq!(bar_domain(Range::Unbounded, 3.5), (-3.5, 3.5));
-        assert_eq!(bar_domain(Range::Unbounded, 0.2), (-1.0, 1.0));
+        assert_eq!(bar_domain(Range::Symmetric, 0.2), (-0.2, 0.2));
+        assert_eq!(bar_domain(Range::Unbounded, 0.0), (-1.0, 1.0));
     }
 }

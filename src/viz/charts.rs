@@ -51,7 +51,7 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     let x_end = (t_len as f32).max(2.0);
     let mut chart = ChartBuilder::on(area)
         .margin(8)
-        .x_label_area_size(34)
+        .x_label_area_size(40)
         .y_label_area_size(48)
         .build_cartesian_2d(1f32..x_end, (lo - pad)..(hi + pad))?;
     chart

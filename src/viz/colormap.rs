@@ -177,6 +177,16 @@ pub fn format_sig(v: f32, sig: usize) -> String {
     format!("{v:.decimals$}")
 }
 
+/// Like [`format_sig`] but without trailing zeros: `1`, `0.5`, `-0.25`, for compact labels.
+pub fn format_compact(v: f32, sig: usize) -> String {
+    let s = format_sig(v, sig);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +239,9 @@ mod tests {
         assert_eq!(format_sig(123.456, 4), "123.5");
         assert_eq!(format_sig(1.5e-7, 4), "1.500e-7");
         assert_eq!(format_sig(0.0, 4), "0");
+        assert_eq!(format_compact(1.0, 3), "1");
+        assert_eq!(format_compact(-0.25, 3), "-0.25");
+        assert_eq!(format_compact(120.0, 3), "120");
     }
 
     #[test]

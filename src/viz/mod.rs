@@ -8,5 +8,5 @@ pub mod colormap;
 pub mod heatmap;
 pub mod table;
 
-pub use colormap::{format_sig, text_on, ColorScale, Palette};
+pub use colormap::{format_compact, format_sig, text_on, ColorScale, Palette};
 pub use heatmap::{heatmap_pixels, Grid, Pixels};

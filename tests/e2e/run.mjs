@@ -108,6 +108,28 @@ try {
   await page.screenshot({ path: path.join(shots, 'invalid-input-1366x768.png') });
 
   await field.fill('1, 2, 3, 4, 5');
+
+  // Transport: step, jump, keyboard, play.
+  const slider = page.getByRole('slider', { name: 'Timestep' });
+  await page.getByRole('button', { name: 'Step back' }).click();
+  check(await slider.inputValue() === '4', 'Step back moves to t = 4');
+  const marked = await page.getByRole('table', { name: 'Hidden state h' }).evaluate((t) => t.querySelector('th[aria-current]')?.textContent);
+  check(marked === 't = 4', `the value tables mark the current step (${marked})`);
+  await page.getByRole('button', { name: 'Go to start' }).click();
+  check(await slider.inputValue() === '1', 'Go to start moves to t = 1');
+  await page.locator('body').press('ArrowRight');
+  check(await slider.inputValue() === '2', 'the → key steps forward');
+  await page.locator('body').press('End');
+  check(await slider.inputValue() === '5', 'End jumps to the last step');
+  await page.getByRole('slider', { name: 'Speed' }).fill('20');
+  await page.getByRole('button', { name: 'Play' }).click();
+  check(await page.getByRole('button', { name: 'Pause' }).isVisible(), 'Play turns into Pause');
+  await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 5000 });
+  check(await slider.inputValue() === '5', 'playback runs to the end and stops');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await page.screenshot({ path: path.join(shots, 'stepped-to-t3-1366x768.png') });
+
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(url);
   await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
