@@ -85,6 +85,19 @@ pub fn App() -> impl IntoView {
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
 
+    // Long traces are computed a chunk per frame, ~10 ms each, so the page stays responsive.
+    let computing = Memo::new(move |_| session.with(Session::is_computing));
+    hooks::use_animation_frames(Signal::from(computing), move |_| {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        set_session.update(|s| {
+            let chunk =
+                (1_000_000 / crate::state::session::work_per_step(s.params()).max(1)).max(1);
+            while !s.advance_pending(chunk) && now() - start < 10.0 {}
+        });
+    });
+
     let trace = Signal::from(trace);
     let stale = Memo::new(move |_| session.with(Session::is_stale));
     let dims = move || {
@@ -120,7 +133,13 @@ pub fn App() -> impl IntoView {
                 <SequenceInput />
                 <SequenceEditor />
                 <Transport trace=trace />
-                <section class="heatmaps" class:stale=move || stale.get() aria-label="Gates and states over time">
+                <section
+                    class="heatmaps"
+                    class:stale=move || stale.get()
+                    class:computing=move || computing.get()
+                    aria-label="Gates and states over time"
+                    aria-busy=move || computing.get().to_string()
+                >
                     {panels}
                 </section>
             </div>

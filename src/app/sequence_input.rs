@@ -11,7 +11,18 @@ pub fn SequenceInput() -> impl IntoView {
     let SessionRead(session) = expect_context();
     let SessionWrite(set_session) = expect_context();
     let error = Memo::new(move |_| session.with(|s| s.error().map(str::to_string)));
+    let text = Memo::new(move |_| session.with(|s| s.input_text().to_string()));
+    // Whole percent only, so the message changes (and is announced) rarely.
+    let progress = Memo::new(move |_| {
+        session.with(|s| {
+            s.progress()
+                .map(|(done, all)| (100 * done / all.max(1), all))
+        })
+    });
     let hint = move || {
+        if let Some((pct, all)) = progress.get() {
+            return format!("Computing {all} steps… {pct}%");
+        }
         session.with(|s| {
             let d = s.params().input_size();
             if d == 1 {
@@ -31,13 +42,19 @@ pub fn SequenceInput() -> impl IntoView {
                 autocomplete="off"
                 aria-describedby="sequence-help"
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
-                prop:value=move || session.with(|s| s.input_text().to_string())
+                prop:value=move || text.get()
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
                     set_session.update(|s| s.set_input(&text));
                 }
             />
-            <p id="sequence-help" class="help" class:error=move || error.with(Option::is_some) role="status">
+            <p
+                id="sequence-help"
+                class="help"
+                class:error=move || error.with(Option::is_some)
+                class:busy=move || progress.with(Option::is_some)
+                role="status"
+            >
                 {move || error.get().unwrap_or_else(hint)}
             </p>
         </section>

@@ -48,16 +48,20 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    Effect::new(move |_| {
-        let Some((w, h)) = size.get() else { return };
-        let selected = selection.get().map(|(_, u)| u);
-        let (max_abs, scale) = trace.with(|tr| {
+    // Over the whole trace, so once per trace, not once per step.
+    let range = Memo::new(move |_| {
+        trace.with(|tr| {
             let mm = tr.min_max(series).unwrap_or((0.0, 1.0));
             (
                 mm.0.abs().max(mm.1.abs()),
                 ColorScale::for_series(series, mm),
             )
-        });
+        })
+    });
+    Effect::new(move |_| {
+        let Some((w, h)) = size.get() else { return };
+        let selected = selection.get().map(|(_, u)| u);
+        let (max_abs, scale) = range.get();
         let Some(el) = canvas.get() else { return };
         let Ok(ctx) = context_2d(&el, w, h) else {
             return;
@@ -68,10 +72,23 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
             let zero = if domain.0 < 0.0 { h / 2.0 } else { h - 0.5 };
             ctx.set_fill_style_str("#c9ced8");
             ctx.fill_rect(0.0, zero - 0.5, w, 1.0);
-            for (k, (b, &x)) in bars(v, domain, w, h).iter().zip(v.iter()).enumerate() {
-                let [r, g, bl] = scale.rgb(x);
-                ctx.set_fill_style_str(&format!("rgb({r},{g},{bl})"));
-                ctx.fill_rect(b.x, b.y, b.w, b.h.max(1.0));
+            let bars = bars(v, domain, w, h);
+            // Many thin bars: one path in one colour keeps playback at frame rate.
+            let one_colour = bars.len() > 64;
+            if one_colour {
+                ctx.set_fill_style_str("#4a6fa5");
+                ctx.begin_path();
+                for b in &bars {
+                    ctx.rect(b.x, b.y, b.w, b.h.max(1.0));
+                }
+                ctx.fill();
+            }
+            for (k, (b, &x)) in bars.iter().zip(v.iter()).enumerate() {
+                if !one_colour {
+                    let [r, g, bl] = scale.rgb(x);
+                    ctx.set_fill_style_str(&format!("rgb({r},{g},{bl})"));
+                    ctx.fill_rect(b.x, b.y, b.w, b.h.max(1.0));
+                }
                 if selected == Some(k) {
                     ctx.set_stroke_style_str("#e0007a");
                     ctx.set_line_width(2.0);

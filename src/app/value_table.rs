@@ -4,7 +4,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{CurrentStep, TraceSignal};
+use super::{CurrentStep, PlaybackRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::table_steps;
 use crate::viz::table::value_table_html;
@@ -27,11 +27,21 @@ pub fn ValueTable(
 ) -> impl IntoView {
     let CurrentStep(current) = expect_context();
     let holder = NodeRef::<Div>::new();
+    let PlaybackRead(playback) = expect_context();
+    // The step the listed window is anchored on. It stands still during playback: nobody
+    // reads a table while it plays, and rebuilding tables then would cost frames.
+    let anchor = Memo::new(move |prev: Option<&usize>| {
+        if playback.with(|p| p.is_playing()) {
+            prev.copied().unwrap_or_else(|| current.get_untracked())
+        } else {
+            current.get()
+        }
+    });
     let window = Memo::new(move |_| {
         let (t_len, h) = trace.with(|t| (t.steps(), t.hidden_size()));
         // Quantised: the window only moves when the current step leaves it.
         let w = window_len(h);
-        let page_end = (current.get() / w + 1) * w - 1;
+        let page_end = (anchor.get() / w + 1) * w - 1;
         table_steps(t_len, h, page_end.min(t_len.saturating_sub(1)), w)
     });
     let html = Memo::new(move |_| {

@@ -3,8 +3,12 @@
 //!
 //! ```text
 //! gatescope-trace --model MODEL.json (--input TEXT | --input-file X.json)
-//!                 [--h0=V,V,..] [--c0=V,V,..] [--format json|csv]
+//!                 [--h0=V,V,..] [--c0=V,V,..] [--target Y.json] [--format json|csv]
 //! ```
+//!
+//! With `--target`, the JSON output also holds the loss `L = ½ Σ_{t,j} (h_t − y_t)²` and its
+//! gradients with respect to the weights, the input and the initial state (BPTT, see
+//! `gatescope::model::backward`).
 //!
 //! Exit status: 0 on success, 2 on any bad argument or input (with exactly one line on
 //! stderr naming what is wrong and where), 1 if the output cannot be written. A closed
@@ -15,15 +19,15 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use gatescope::model::{
-    forward, io as model_io, parse_sequence, parse_vector, CellKind, InitialState, ModelError,
-    Trace,
+    backward, forward, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind, Grads,
+    InitialState, ModelError, Trace,
 };
-use ndarray::ArrayView2;
+use ndarray::{ArrayView1, ArrayView2};
 
 const NAME: &str = "gatescope-trace";
 
 const SYNOPSIS: &str = "gatescope-trace --model MODEL.json (--input TEXT | --input-file X.json) \
-[--h0=V,V,..] [--c0=V,V,..] [--format json|csv]";
+[--h0=V,V,..] [--c0=V,V,..] [--target Y.json] [--format json|csv]";
 
 const HELP: &str = "\
 Run a recurrent cell over a sequence and print every gate and state at every step.
@@ -40,6 +44,9 @@ Options:
                          (a flat list [x_1, x_2, ...] when D = 1).
   --h0 V,V,..            Initial hidden state, H values (default zeros).
   --c0 V,V,..            Initial cell state, H values (LSTM only; default zeros).
+  --target Y.json        Targets for the hidden states, a JSON list [[y_1..y_H], ...] of
+                         T steps (a flat list when H = 1). Adds the loss and its
+                         gradients to the output (JSON only).
   --format json|csv      Output format (default json).
   -h, --help             Print this help.
 
@@ -50,10 +57,18 @@ JSON output: one object with \"cell\", \"input_size\" (D), \"hidden_size\" (H), 
 \"x\" [T][D], then every gate and state as [T][H]: LSTM i, f, g, o, c, h; GRU r, z, n, h;
 RNN h. Row t is the step that consumed x[t].
 
+With --target, two more keys follow:
+  \"loss\"     L = 0.5 * sum over t and j of (h[t][j] - y[t][j])^2 (a sum, not a mean)
+  \"grads\"    dL/d of each input of the pass, shaped like it (G = 4 LSTM, 3 GRU, 1 RNN):
+             \"weight_ih_l0\" [G*H][D], \"weight_hh_l0\" [G*H][H], \"bias_ih_l0\" [G*H],
+             \"bias_hh_l0\" [G*H], \"x\" [T][D], \"h0\" [H], and \"c0\" [H] for LSTM only.
+The gradients come from backpropagation through time; one that overflows f32 (an exploding
+gradient) prints as null.
+
 CSV output: a header, then one row per step and hidden unit:
   t,unit,x,<gates...>     (x0,x1,.. instead of x when D > 1)
 t counts steps from 1, unit counts hidden units from 0; the x columns repeat on every
-unit's row.
+unit's row. --target needs JSON output: with --format csv it is an error.
 
 Numbers are printed in the shortest form that reads back as the same f32.
 
@@ -77,6 +92,7 @@ struct Args {
     input: Input,
     h0: Option<String>,
     c0: Option<String>,
+    target: Option<String>,
     format: Format,
 }
 
@@ -87,12 +103,13 @@ enum Command {
 }
 
 /// Options that take a value, with the placeholder shown in error messages.
-const VALUED: [(&str, &str); 6] = [
+const VALUED: [(&str, &str); 7] = [
     ("--model", "MODEL.json"),
     ("--input", "TEXT"),
     ("--input-file", "X.json"),
     ("--h0", "V,V,.."),
     ("--c0", "V,V,.."),
+    ("--target", "Y.json"),
     ("--format", "json|csv"),
 ];
 
@@ -124,7 +141,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Command::Help);
     }
-    let mut values: [Option<String>; 6] = Default::default();
+    let mut values: [Option<String>; 7] = Default::default();
     let mut it = args.into_iter().peekable();
     while let Some(arg) = it.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -162,7 +179,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         }
         values[k] = Some(value);
     }
-    let [model, input, input_file, h0, c0, format] = values;
+    let [model, input, input_file, h0, c0, target, format] = values;
     let model = match model {
         None => return Err(format!("missing --model MODEL.json; usage: {SYNOPSIS}")),
         Some(m) if m.is_empty() => return Err("--model needs a value (MODEL.json)".into()),
@@ -194,11 +211,23 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             ));
         }
     };
+    match (&target, format) {
+        (Some(t), _) if t.is_empty() => return Err("--target needs a value (Y.json)".into()),
+        (Some(_), Format::Csv) => {
+            return Err(
+                "--target needs JSON output: the loss and the gradients have no place in the \
+                 per-step CSV table; drop --format csv"
+                    .into(),
+            );
+        }
+        _ => {}
+    }
     Ok(Command::Run(Args {
         model,
         input,
         h0,
         c0,
+        target,
         format,
     }))
 }
@@ -218,8 +247,15 @@ fn read(path: &str, what: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read the {what}: {e}"))
 }
 
-/// Loads everything, runs the forward pass, and returns the trace or the error line.
-fn run(args: &Args) -> Result<Trace, String> {
+/// The loss and its gradients, when a target is given.
+struct Training {
+    loss: f32,
+    grads: Grads,
+}
+
+/// Loads everything, runs the forward pass (and with a target, the backward pass), and
+/// returns the results or the error line.
+fn run(args: &Args) -> Result<(Trace, Option<Training>), String> {
     let text = read(&args.model, "model file")?;
     let params = model_io::params_from_json(&text)
         .map_err(|e| format!("{}: {}", args.model, model_message(&e)))?;
@@ -255,7 +291,17 @@ fn run(args: &Args) -> Result<Trace, String> {
         }
     };
 
-    forward(&params, x.view(), &InitialState { h0, c0 }).map_err(|e| model_message(&e))
+    let trace =
+        forward(&params, x.view(), &InitialState { h0, c0 }).map_err(|e| model_message(&e))?;
+    let Some(path) = &args.target else {
+        return Ok((trace, None));
+    };
+    let text = read(path, "target file")?;
+    let in_file = |e: ModelError| format!("{path}: {}", model_message(&e));
+    let y = model_io::target_from_json(&text, trace.steps(), hidden).map_err(in_file)?;
+    let (loss, dl_dh) = mse_loss(&trace, y.view()).map_err(in_file)?;
+    let grads = backward(&params, &trace, dl_dh.view()).map_err(|e| model_message(&e))?;
+    Ok((trace, Some(Training { loss, grads })))
 }
 
 /// Writes `v` in the shortest decimal that parses back to the same f32 (ryu, via serde_json).
@@ -267,25 +313,29 @@ fn num(w: &mut impl Write, v: f32) -> io::Result<()> {
     }
 }
 
+fn json_vector(w: &mut impl Write, a: ArrayView1<'_, f32>) -> io::Result<()> {
+    w.write_all(b"[")?;
+    for (k, &v) in a.iter().enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        num(w, v)?;
+    }
+    w.write_all(b"]")
+}
+
 fn json_matrix(w: &mut impl Write, a: ArrayView2<'_, f32>) -> io::Result<()> {
     w.write_all(b"[")?;
     for (t, row) in a.rows().into_iter().enumerate() {
         if t > 0 {
             w.write_all(b",")?;
         }
-        w.write_all(b"[")?;
-        for (k, &v) in row.iter().enumerate() {
-            if k > 0 {
-                w.write_all(b",")?;
-            }
-            num(w, v)?;
-        }
-        w.write_all(b"]")?;
+        json_vector(w, row)?;
     }
     w.write_all(b"]")
 }
 
-fn write_json(w: &mut impl Write, trace: &Trace) -> io::Result<()> {
+fn write_json(w: &mut impl Write, trace: &Trace, training: Option<&Training>) -> io::Result<()> {
     writeln!(w, "{{")?;
     writeln!(w, "  \"cell\": \"{}\",", trace.kind().name())?;
     writeln!(w, "  \"input_size\": {},", trace.input_size())?;
@@ -298,6 +348,34 @@ fn write_json(w: &mut impl Write, trace: &Trace) -> io::Result<()> {
             write!(w, ",\n  \"{}\": ", s.symbol())?;
             json_matrix(w, a)?;
         }
+    }
+    if let Some(Training { loss, grads: g }) = training {
+        write!(w, ",\n  \"loss\": ")?;
+        num(w, *loss)?;
+        write!(w, ",\n  \"grads\": {{")?;
+        let mut sep = "\n";
+        let mut key = |w: &mut dyn Write, name: &str| -> io::Result<()> {
+            write!(w, "{sep}    \"{name}\": ")?;
+            sep = ",\n";
+            Ok(())
+        };
+        key(w, "weight_ih_l0")?;
+        json_matrix(w, g.weight_ih.view())?;
+        key(w, "weight_hh_l0")?;
+        json_matrix(w, g.weight_hh.view())?;
+        key(w, "bias_ih_l0")?;
+        json_vector(w, g.bias_ih.view())?;
+        key(w, "bias_hh_l0")?;
+        json_vector(w, g.bias_hh.view())?;
+        key(w, "x")?;
+        json_matrix(w, g.x.view())?;
+        key(w, "h0")?;
+        json_vector(w, g.h0.view())?;
+        if trace.kind() == CellKind::Lstm {
+            key(w, "c0")?;
+            json_vector(w, g.c0.view())?;
+        }
+        write!(w, "\n  }}")?;
     }
     writeln!(w, "\n}}")
 }
@@ -375,8 +453,8 @@ fn main() -> ExitCode {
         Command::Help => emit(|w| writeln!(w, "Usage: {SYNOPSIS}\n\n{HELP}")),
         Command::Run(args) => match run(&args) {
             Err(msg) => fail(&msg, 2),
-            Ok(trace) => emit(|w| match args.format {
-                Format::Json => write_json(w, &trace),
+            Ok((trace, training)) => emit(|w| match args.format {
+                Format::Json => write_json(w, &trace, training.as_ref()),
                 Format::Csv => write_csv(w, &trace),
             }),
         },

@@ -1,11 +1,11 @@
 //! The sequence loop: runs a [`Cell`] over every input and records every step.
 
-use ndarray::{s, Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 use super::cell::{Cell, State};
 use super::error::{ModelError, Result};
 use super::params::{check_finite, check_size, CellKind, Params, MAX_STEPS};
-use super::trace::Trace;
+use super::trace::{Series, Trace};
 
 /// The state before the first step. Empty vectors mean zeros.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,56 +55,140 @@ impl InitialState {
 /// Errors: `x` not `[T, D]`, `T` outside `1..=`[`MAX_STEPS`], non-finite inputs, or an
 /// initial state of the wrong length.
 pub fn forward(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<Trace> {
-    let (t_len, d) = x.dim();
-    if d != params.input_size() {
-        return Err(ModelError::shape(
-            "input x",
-            format!("[T, {}]", params.input_size()),
-            format!("[{t_len}, {d}]"),
-        ));
-    }
-    check_size("sequence length T", t_len, MAX_STEPS)?;
-    check_finite("input x", x.iter(), &[t_len, d])?;
-    let mut state = init.resolve(params)?;
-    let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));
+    let mut run = ForwardRun::new(params, x, init)?;
+    run.advance(usize::MAX);
+    Ok(run.finish())
+}
 
-    let kind = params.kind();
-    let hidden = params.hidden_size();
-    let names = super::trace::Series::of(kind);
-    let mut series: Vec<Array2<f32>> = names
-        .iter()
-        .map(|_| Array2::zeros((t_len, hidden)))
-        .collect();
-    let mut cell = Cell::new(params);
-    let mut xt = vec![0.0f32; d];
-    for t in 0..t_len {
-        // Rows of a non-contiguous view cannot be borrowed as slices; copy one step (D ≤ 64).
-        for (dst, src) in xt.iter_mut().zip(x.row(t)) {
-            *dst = *src;
-        }
-        cell.step(&xt, &mut state);
-        let gates = cell.gates();
-        let n_gates = gates.len() / hidden.max(1);
-        for (k, arr) in series.iter_mut().take(n_gates).enumerate() {
-            arr.slice_mut(s![t, ..]).assign(&ndarray::ArrayView1::from(
-                &gates[k * hidden..(k + 1) * hidden],
+/// A forward pass that can be run a few steps at a time, so a long sequence can be computed
+/// across animation frames without freezing the page. [`forward`] is this run to the end.
+#[derive(Debug, Clone)]
+pub struct ForwardRun {
+    cell: Cell,
+    state: State,
+    xt: Vec<f32>,
+    done: usize,
+    trace: Trace,
+}
+
+impl ForwardRun {
+    /// Validates the inputs (as [`forward`] does) and prepares buffers for every step.
+    pub fn new(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<Self> {
+        let (t_len, d) = x.dim();
+        if d != params.input_size() {
+            return Err(ModelError::shape(
+                "input x",
+                format!("[T, {}]", params.input_size()),
+                format!("[{t_len}, {d}]"),
             ));
         }
-        let last = series.len() - 1;
-        if kind == CellKind::Lstm {
-            series[last - 1]
-                .slice_mut(s![t, ..])
-                .assign(&ndarray::ArrayView1::from(&state.c[..]));
-        }
-        series[last]
-            .slice_mut(s![t, ..])
-            .assign(&ndarray::ArrayView1::from(&state.h[..]));
+        check_size("sequence length T", t_len, MAX_STEPS)?;
+        check_finite("input x", x.iter(), &[t_len, d])?;
+        let state = init.resolve(params)?;
+        let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));
+        let kind = params.kind();
+        let hidden = params.hidden_size();
+        let series = Series::of(kind)
+            .iter()
+            .map(|_| Array2::zeros((t_len, hidden)))
+            .collect();
+        let trace = Trace {
+            kind,
+            x: x.to_owned(),
+            h0,
+            c0,
+            series,
+        };
+        Ok(Self {
+            cell: Cell::new(params),
+            state,
+            xt: vec![0.0; d],
+            done: 0,
+            trace,
+        })
     }
-    Ok(Trace {
-        kind,
-        x: x.to_owned(),
-        h0,
-        c0,
-        series,
-    })
+
+    /// The input being run, `[T, D]`.
+    pub fn x(&self) -> ArrayView2<'_, f32> {
+        self.trace.x()
+    }
+
+    /// Steps computed so far, and T.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.trace.steps())
+    }
+
+    /// True once every step is computed.
+    pub fn is_done(&self) -> bool {
+        self.done == self.trace.steps()
+    }
+
+    /// Computes up to `max_steps` more steps; returns [`ForwardRun::is_done`].
+    pub fn advance(&mut self, max_steps: usize) -> bool {
+        let hidden = self.trace.hidden_size();
+        let t_end = self.done.saturating_add(max_steps).min(self.trace.steps());
+        let lstm = self.trace.kind == CellKind::Lstm;
+        for t in self.done..t_end {
+            // Rows of a non-contiguous view cannot be borrowed as slices; copy one step (D ≤ 64).
+            for (dst, src) in self.xt.iter_mut().zip(self.trace.x.row(t)) {
+                *dst = *src;
+            }
+            self.cell.step(&self.xt, &mut self.state);
+            let gates = self.cell.gates();
+            let series = &mut self.trace.series;
+            for (k, arr) in series
+                .iter_mut()
+                .take(gates.len() / hidden.max(1))
+                .enumerate()
+            {
+                arr.row_mut(t)
+                    .assign(&ArrayView1::from(&gates[k * hidden..(k + 1) * hidden]));
+            }
+            let last = series.len() - 1;
+            if lstm {
+                series[last - 1]
+                    .row_mut(t)
+                    .assign(&ArrayView1::from(&self.state.c[..]));
+            }
+            series[last]
+                .row_mut(t)
+                .assign(&ArrayView1::from(&self.state.h[..]));
+        }
+        self.done = t_end;
+        self.is_done()
+    }
+
+    /// The trace. Steps not yet computed (if [`ForwardRun::is_done`] is false) are zeros.
+    pub fn finish(self) -> Trace {
+        self.trace
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::InitConfig;
+
+    #[test]
+    fn a_run_in_chunks_equals_one_pass() {
+        let p = Params::init(
+            CellKind::Gru,
+            5,
+            2,
+            InitConfig {
+                seed: 4,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let x = Array2::from_shape_fn((23, 2), |(t, d)| ((t * 3 + d) as f32 * 0.37).sin());
+        let whole = forward(&p, x.view(), &InitialState::default()).unwrap();
+        let mut run = ForwardRun::new(&p, x.view(), &InitialState::default()).unwrap();
+        let mut chunks = 0;
+        while !run.advance(4) {
+            chunks += 1;
+        }
+        assert_eq!((chunks, run.progress()), (5, (23, 23)));
+        assert_eq!(run.finish(), whole);
+    }
 }

@@ -3,6 +3,9 @@
 //! A model file is `{"cell": "lstm"|"gru"|"rnn", "weight_ih_l0": [[..]], "weight_hh_l0":
 //! [[..]], "bias_ih_l0": [..], "bias_hh_l0": [..]}`; the names without `_l0` work too, and a
 //! missing `cell` is inferred from `weight_hh`'s rows (4H → LSTM, 3H → GRU, H → RNN).
+//!
+//! Input files are `[[x_1..x_D], ...]` (one list per step), target files `[[y_1..y_H], ...]`;
+//! either may be a flat list of numbers when its width (D or H) is 1.
 
 use ndarray::{Array1, Array2};
 use serde_json::{Map, Value};
@@ -228,4 +231,73 @@ pub fn input_from_json(text: &str, input_size: usize) -> Result<Array2<f32>> {
         }
     }
     Ok(Array2::from_shape_vec((steps.len(), input_size), data).expect("sized"))
+}
+
+/// Reads a target file `[[y_1..y_H], ...]` for [`mse_loss`](super::mse_loss): exactly `steps`
+/// lists of `hidden` numbers (a flat list of numbers is accepted when `hidden` is 1).
+///
+/// Errors name the target and, for a wrong shape, both shapes as `[T][H]`
+/// ([`ModelError::Shape`]); a ragged or mixed list, or a value that is not a finite number,
+/// names the step and index.
+pub fn target_from_json(text: &str, steps: usize, hidden: usize) -> Result<Array2<f32>> {
+    let root = json(text, "target")?;
+    let rows = root.as_array().ok_or_else(|| {
+        ModelError::Format(format!(
+            "target: expected a list of steps [[y_1..y_H], ...], found {}",
+            short(&root)
+        ))
+    })?;
+    let mismatch = |found: String| {
+        ModelError::shape(
+            "target",
+            format!("[{steps}][{hidden}] ([T][H]: {steps} input steps, {hidden} hidden units)"),
+            found,
+        )
+    };
+    if rows.is_empty() {
+        return Err(mismatch("[0] (an empty list)".into()));
+    }
+    if rows.iter().all(|v| !v.is_array()) {
+        if hidden != 1 || rows.len() != steps {
+            return Err(mismatch(format!("[{}] (a flat list)", rows.len())));
+        }
+        let data = rows
+            .iter()
+            .enumerate()
+            .map(|(t, v)| num(v, &format!("target [{t}]")))
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Array2::from_shape_vec((steps, 1), data).expect("sized"));
+    }
+    let mut width = None;
+    for (t, row) in rows.iter().enumerate() {
+        let n = row
+            .as_array()
+            .ok_or_else(|| {
+                ModelError::Format(format!(
+                    "target [{t}]: expected a list of {hidden} numbers (one step), found {}",
+                    short(row)
+                ))
+            })?
+            .len();
+        match width {
+            None => width = Some(n),
+            Some(w) if w != n => {
+                return Err(ModelError::Format(format!(
+                    "target [{t}]: step {t} has {n} values but step 0 has {w} (expected {hidden} per step)"
+                )))
+            }
+            _ => {}
+        }
+    }
+    let width = width.unwrap_or(0);
+    if (rows.len(), width) != (steps, hidden) {
+        return Err(mismatch(format!("[{}][{width}]", rows.len())));
+    }
+    let mut data = Vec::with_capacity(steps * hidden);
+    for (t, row) in rows.iter().enumerate() {
+        for (k, v) in row.as_array().expect("checked").iter().enumerate() {
+            data.push(num(v, &format!("target [{t}][{k}]"))?);
+        }
+    }
+    Ok(Array2::from_shape_vec((steps, hidden), data).expect("sized"))
 }

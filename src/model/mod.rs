@@ -3,8 +3,10 @@
 //! - [`params`]: weights in PyTorch's layout, seeded init, the seed's per-gate view.
 //! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).
 //! - [`forward`]: the sequence loop, returning a [`Trace`] of every gate at every step.
+//! - [`backward`]: backpropagation through time from a [`Trace`], returning [`Grads`].
 //! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
 
+pub mod backward;
 pub mod cell;
 pub mod error;
 pub mod examples;
@@ -15,9 +17,10 @@ pub mod parse;
 pub mod rng;
 pub mod trace;
 
+pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
 pub use error::{ModelError, Result};
-pub use forward::{forward, InitialState};
+pub use forward::{forward, ForwardRun, InitialState};
 pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
 pub use parse::{parse_sequence, parse_vector, ParseError};
 pub use trace::{Range, Series, Trace};

@@ -10,7 +10,7 @@ use ndarray::{s, Array2, Axis};
 
 use super::presets::{format_sequence, Preset};
 use crate::model::{
-    examples, forward, parse_sequence, CellKind, InitConfig, InitialState, Params, Trace,
+    examples, parse_sequence, CellKind, ForwardRun, InitConfig, InitialState, Params, Trace,
 };
 
 /// Largest hidden size the app shows (the core allows more; the views would not be legible).
@@ -104,6 +104,28 @@ pub struct Session {
     trace: SharedTrace,
     error: Option<String>,
     model_error: Option<String>,
+    /// A long forward pass still being computed, a chunk per frame (see [`SYNC_WORK`]).
+    pending: Option<PendingRun>,
+}
+
+/// Multiply-adds above which a new trace is computed in chunks across frames instead of
+/// at once (about 10 ms of work in the browser), so typing and playback stay responsive.
+pub const SYNC_WORK: usize = 10_000_000;
+
+/// Multiply-adds of one step of `params`.
+pub fn work_per_step(params: &Params) -> usize {
+    let (h, d) = (params.hidden_size(), params.input_size());
+    params.kind().gate_blocks().max(1) * h * (h + d)
+}
+
+/// A forward pass in progress. Compared by progress only: it exists to be finished.
+#[derive(Debug, Clone)]
+struct PendingRun(Box<ForwardRun>);
+
+impl PartialEq for PendingRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.progress() == other.0.progress()
+    }
 }
 
 impl Session {
@@ -117,6 +139,7 @@ impl Session {
             trace,
             error: None,
             model_error: None,
+            pending: None,
         })
     }
 
@@ -132,15 +155,50 @@ impl Session {
 
     /// Replaces the input text. Valid text recomputes the trace; invalid text keeps the
     /// last good trace, records the message and makes [`Session::is_stale`] true.
+    ///
+    /// When the work exceeds [`SYNC_WORK`], the new trace is only started: the last trace
+    /// stays on show, [`Session::progress`] reports how far the new one is, and the caller
+    /// finishes it with [`Session::advance_pending`].
     pub fn set_input(&mut self, text: &str) {
         self.input_text = text.to_string();
-        match run(&self.params, text) {
-            Ok(trace) => {
-                self.trace = SharedTrace::new(trace);
+        match start(&self.params, text) {
+            Ok(mut run) => {
                 self.error = None;
+                if run.progress().1 * work_per_step(&self.params) <= SYNC_WORK {
+                    run.advance(usize::MAX);
+                    self.trace = SharedTrace::new(run.finish());
+                    self.pending = None;
+                } else {
+                    self.pending = Some(PendingRun(Box::new(run)));
+                }
             }
             Err(e) => self.error = Some(e),
         }
+    }
+
+    /// Computes up to `steps` more steps of a pending trace; when it completes it replaces
+    /// the shown trace. Returns true when nothing is pending any more.
+    pub fn advance_pending(&mut self, steps: usize) -> bool {
+        let Some(PendingRun(run)) = self.pending.as_mut() else {
+            return true;
+        };
+        if run.advance(steps) {
+            if let Some(PendingRun(run)) = self.pending.take() {
+                self.trace = SharedTrace::new(run.finish());
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Steps done and total of a trace being computed, if one is.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        self.pending.as_ref().map(|p| p.0.progress())
+    }
+
+    /// True while a new trace is being computed in chunks.
+    pub fn is_computing(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// Replaces the input by values (rewriting the text to match).
@@ -150,7 +208,10 @@ impl Session {
 
     /// The values being edited: those of the last valid input.
     fn x(&self) -> Array2<f32> {
-        self.trace.x().to_owned()
+        match &self.pending {
+            Some(PendingRun(run)) => run.x().to_owned(),
+            None => self.trace.x().to_owned(),
+        }
     }
 
     /// Sets input dimension `d` of step `t` (0-based); ignored if out of range or not finite.
@@ -295,7 +356,7 @@ impl Deref for SharedTrace {
     }
 }
 
-fn run(params: &Params, text: &str) -> Result<Trace, String> {
+fn start(params: &Params, text: &str) -> Result<ForwardRun, String> {
     let x = parse_sequence(text, params.input_size()).map_err(|e| e.to_string())?;
     if x.nrows() > APP_MAX_STEPS {
         return Err(format!(
@@ -303,7 +364,13 @@ fn run(params: &Params, text: &str) -> Result<Trace, String> {
             x.nrows()
         ));
     }
-    forward(params, x.view(), &InitialState::default()).map_err(|e| e.to_string())
+    ForwardRun::new(params, x.view(), &InitialState::default()).map_err(|e| e.to_string())
+}
+
+fn run(params: &Params, text: &str) -> Result<Trace, String> {
+    let mut run = start(params, text)?;
+    run.advance(usize::MAX);
+    Ok(run.finish())
 }
 
 #[cfg(test)]
@@ -345,6 +412,41 @@ mod tests {
             s.error()
         );
         assert_eq!(s.shared_trace(), handle);
+    }
+
+    #[test]
+    fn big_work_is_computed_in_chunks_and_edits_build_on_it() {
+        let mut s = Session::seed_example();
+        s.set_config(ModelConfig {
+            hidden: 256,
+            ..ModelConfig::default()
+        });
+        let shown = s.shared_trace();
+        let text = vec!["0.5"; 700].join(", ");
+        s.set_input(&text);
+        assert!(
+            s.is_computing(),
+            "700 steps at H = 64 is over the synchronous budget"
+        );
+        assert_eq!(
+            s.shared_trace(),
+            shown,
+            "the old trace stays until the new one is done"
+        );
+        assert_eq!(s.progress(), Some((0, 700)));
+        s.set_value(699, 0, -1.0);
+        assert!(
+            s.input_text().ends_with("0.5, -1"),
+            "edits apply to the pending input"
+        );
+        let mut frames = 0;
+        while !s.advance_pending(100) {
+            frames += 1;
+        }
+        assert_eq!((frames, s.is_computing()), (6, false));
+        assert_eq!(s.trace().steps(), 700);
+        assert_eq!(s.trace().x()[[699, 0]], -1.0);
+        // Chunked and one-pass runs agree exactly (model::forward's own test).
     }
 
     #[test]

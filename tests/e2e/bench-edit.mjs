@@ -33,15 +33,18 @@ try {
     await setField(page, 'Hidden size', H);
     const text = Array.from({ length: T }, (_, t) => (Math.sin(t / 7) * 2).toFixed(3)).join(', ');
     await page.getByRole('textbox', { name: 'Input sequence' }).fill(text);
-    await page.waitForTimeout(500);
+    await page.waitForFunction(() => document.querySelector('.heatmaps').getAttribute('aria-busy') === 'false', null, { timeout: 60000 });
     const shown = await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max');
     if (shown !== String(T)) throw new Error(`expected ${T} steps, the app shows ${shown}`);
 
     // Each edit changes the first value; `work` is until the app's queued effects have run
-    // (a macrotask after the input event), `frame` until the next animation frame after it.
+    // (a macrotask after the input event), `frame` until the next animation frame after it,
+    // `done` until the new trace is on screen (long traces are computed a chunk per frame),
+    // and `longest` is the longest frame interval meanwhile (how responsive the page stays).
     const r = await page.evaluate(async ({ text, reps }) => {
       const el = document.getElementById('sequence-text');
-      const work = [], frame = [];
+      const maps = document.querySelector('.heatmaps');
+      const work = [], frame = [], done = [], longest = [];
       for (let k = 0; k < reps; k++) {
         const edited = text.replace(/^[^,]+/, (0.1 * (k + 1)).toFixed(2));
         const t0 = performance.now();
@@ -51,9 +54,19 @@ try {
         work.push(performance.now() - t0);
         await new Promise((res) => requestAnimationFrame(res));
         frame.push(performance.now() - t0);
+        let last = performance.now(), worst = last - t0;
+        while (maps.getAttribute('aria-busy') === 'true') {
+          await new Promise((res) => requestAnimationFrame(res));
+          const now = performance.now();
+          worst = Math.max(worst, now - last);
+          last = now;
+        }
+        await new Promise((res) => requestAnimationFrame(res));
+        done.push(performance.now() - t0);
+        longest.push(worst);
         await new Promise((res) => setTimeout(res, 30));
       }
-      return { work, frame };
+      return { work, frame, done, longest };
     }, { text, reps });
 
     // Playback: frame intervals while playing at 20 steps/s for 2 s.
@@ -75,6 +88,8 @@ try {
     console.log(`T=${T} H=${H}:`);
     console.log(`  edit -> effects done (ms): ${fmt(stats(r.work))}`);
     console.log(`  edit -> next frame  (ms): ${fmt(stats(r.frame))}`);
+    console.log(`  edit -> new trace painted (ms): ${fmt(stats(r.done))}`);
+    console.log(`  longest frame while computing (ms): ${fmt(stats(r.longest))}`);
     console.log(`  playback frame interval (ms): ${fmt(stats(frames))}; median ${fps.toFixed(0)} fps; frames > 20 ms: ${frames.filter((d) => d > 20).length}/${frames.length}`);
     await page.close();
   }
