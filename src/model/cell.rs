@@ -16,6 +16,9 @@ pub fn sigmoid(z: f32) -> f32 {
 }
 
 /// Dot product with eight independent accumulators, so the compiler can vectorise it.
+/// The wasm SIMD version below adds in exactly the same order, so browser and native
+/// results are bit-identical.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     debug_assert_eq!(a.len(), b.len());
@@ -33,6 +36,36 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+}
+
+/// [`dot`] with two explicit `f32x4` accumulators: lanes 0–3 and 4–7 of the scalar version.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::{
+        f32x4, f32x4_add, f32x4_extract_lane as lane, f32x4_mul, f32x4_splat,
+    };
+    debug_assert_eq!(a.len(), b.len());
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    for (x, y) in ca.zip(cb) {
+        lo = f32x4_add(
+            lo,
+            f32x4_mul(f32x4(x[0], x[1], x[2], x[3]), f32x4(y[0], y[1], y[2], y[3])),
+        );
+        hi = f32x4_add(
+            hi,
+            f32x4_mul(f32x4(x[4], x[5], x[6], x[7]), f32x4(y[4], y[5], y[6], y[7])),
+        );
+    }
+    let s = f32x4_add(lo, hi);
+    ((lane::<0>(s) + lane::<1>(s)) + (lane::<2>(s) + lane::<3>(s))) + tail
 }
 
 /// Largest pre-activation magnitude kept (see [`Cell::step`]).
