@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gatescope::model::{forward, io, parse_sequence, InitialState, Trace};
+use gatescope::model::{backward, forward, io, mse_loss, parse_sequence, InitialState, Trace};
 use ndarray::Array2;
 use serde_json::{json, Value};
 
@@ -324,16 +324,20 @@ fn json_keys_come_in_the_documented_order() {
     assert_eq!(v["steps"], 2);
 }
 
+/// A `[1, H]` refdata state as `V,V,..` text for `--h0` / `--c0`.
+fn state_text(t: &Value) -> String {
+    data(t)
+        .iter()
+        .map(|v| format!("{}", *v as f32))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Writes the case's batch-0 input as an input file and its h0 as `V,V,..` text.
 fn case_inputs(case: &Value) -> (TempFile, String) {
     let x = batch0(&case["x"]);
     let file = TempFile::new("x.json", &Value::from(x).to_string());
-    let h0 = data(&case["h0"])
-        .iter()
-        .map(|v| format!("{}", *v as f32))
-        .collect::<Vec<_>>()
-        .join(",");
-    (file, h0)
+    (file, state_text(&case["h0"]))
 }
 
 #[test]
@@ -779,4 +783,315 @@ fn library_and_cli_agree_on_parsing() {
     let out = ok(&["--model", model.path(), "--input", text]);
     let xs: Array2<f32> = parse_sequence(text, 1).unwrap();
     assert_eq!(f32_bits(&raw_numbers(&out, "x")), trace_bits(xs.view()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// --target: loss and BPTT gradients
+
+/// Writes the case's batch-0 target as a `[T][H]` target file.
+fn target_file(case: &Value) -> TempFile {
+    TempFile::new("y.json", &Value::from(batch0(&case["target"])).to_string())
+}
+
+/// A `[K]` JSON list from the CLI output as f64.
+fn list(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Checks `"loss"` and every entry of `"grads"` against the golden gradient case (batch 0),
+/// |a − b| ≤ 1e-4·max(1, |b|), and that `"grads"` holds exactly the documented keys.
+fn check_golden_grads(out: &str, case: &Value) {
+    let v: Value = serde_json::from_str(out).unwrap();
+    let id = case["id"].as_str().unwrap();
+    let close = |what: &str, got: &[f64], want: &[f64]| {
+        assert_eq!(got.len(), want.len(), "{id}: {what}: length");
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!(
+                (g - w).abs() <= 1e-4 * w.abs().max(1.0),
+                "{id}: {what}[{k}] = {g}, golden {w}"
+            );
+        }
+    };
+    close(
+        "loss",
+        &[v["loss"].as_f64().unwrap()],
+        &[case["loss"].as_f64().unwrap()],
+    );
+    let golden = &case["grads"];
+    let grads = v["grads"].as_object().unwrap();
+    let lstm = case["cell"] == "lstm";
+    let mut keys = vec![
+        "weight_ih_l0",
+        "weight_hh_l0",
+        "bias_ih_l0",
+        "bias_hh_l0",
+        "x",
+        "h0",
+    ];
+    if lstm {
+        keys.push("c0");
+    }
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        grads.keys().map(String::as_str).collect::<Vec<_>>(),
+        sorted,
+        "{id}: grads keys"
+    );
+    // serde_json's map sorts keys; check the printed order in the text.
+    let text = &out[out.find("\"grads\":").unwrap()..];
+    let pos: Vec<usize> = keys
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{id}: grads key order");
+    let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert!(
+        top.contains(&"loss") && top.contains(&"grads"),
+        "{id}: {top:?}"
+    );
+    for (key, name) in [("weight_ih_l0", "weight_ih"), ("weight_hh_l0", "weight_hh")] {
+        let (got, want) = (matrix(&grads[key]), matrix(&rows(&golden[name])));
+        assert_eq!(got.len(), want.len(), "{id}: {key} rows");
+        for (r, (g, w)) in got.iter().zip(&want).enumerate() {
+            close(&format!("{key}[{r}]"), g, w);
+        }
+    }
+    for (key, name) in [("bias_ih_l0", "bias_ih"), ("bias_hh_l0", "bias_hh")] {
+        close(key, &list(&grads[key]), &data(&golden[name]));
+    }
+    let (gx, wx) = (matrix(&grads["x"]), batch0(&golden["x"]));
+    assert_eq!(gx.len(), wx.len(), "{id}: x steps");
+    for (t, (g, w)) in gx.iter().zip(&wx).enumerate() {
+        close(&format!("x[{t}]"), g, w);
+    }
+    close("h0", &list(&grads["h0"]), &data(&golden["h0"]));
+    if lstm {
+        close("c0", &list(&grads["c0"]), &data(&golden["c0"]));
+    }
+}
+
+/// The forward keys are printed exactly as without --target: that output, minus its closing
+/// brace, starts the output with --target.
+fn assert_forward_unchanged(without: &str, with: &str) {
+    let head = without.strip_suffix("\n}\n").unwrap();
+    assert!(with.starts_with(head), "forward part changed");
+    let tail = &with[head.len()..];
+    assert!(tail.starts_with(",\n  \"loss\": "), "{with}");
+    assert!(
+        tail.contains(",\n  \"grads\": {\n    \"weight_ih_l0\": "),
+        "{with}"
+    );
+    assert!(tail.ends_with("\n  }\n}\n"), "{with}");
+}
+
+#[test]
+fn target_gives_pytorch_loss_and_gradients_for_the_seed_example() {
+    let case = refdata("lstm_grad.json", "lstm_grad_classic_h4_d1_t5");
+    let model = TempFile::new("grad.json", &model_json(&case));
+    let y = target_file(&case);
+    let args = ["--model", model.path(), "--input", "1, 2, 3, 4, 5"];
+    let out = ok(&[&args[..], &["--target", y.path()]].concat());
+    check_golden(&out, &case);
+    check_golden_grads(&out, &case);
+    assert_forward_unchanged(&ok(&args), &out);
+    // The `=` spelling and any position work too.
+    let target_arg = format!("--target={}", y.path());
+    assert_eq!(ok(&[&[target_arg.as_str()], &args[..]].concat()), out);
+}
+
+#[test]
+fn target_gives_pytorch_gradients_for_gru_and_rnn() {
+    for (file, id) in [
+        ("gru_grad.json", "gru_grad_h3_d2_t6_b1"),
+        ("rnn_grad.json", "rnn_grad_h3_d2_t6_b1"),
+        ("rnn_grad.json", "rnn_grad_classic_h4_d1_t5"),
+    ] {
+        let case = refdata(file, id);
+        let model = TempFile::new("grad.json", &model_json(&case));
+        let (x, h0) = case_inputs(&case);
+        let y = target_file(&case);
+        let h0 = format!("--h0={h0}");
+        let args = ["--model", model.path(), "--input-file", x.path(), &h0];
+        let out = ok(&[&args[..], &["--target", y.path()]].concat());
+        check_golden(&out, &case);
+        check_golden_grads(&out, &case);
+        assert_forward_unchanged(&ok(&args), &out);
+        assert!(!out.contains("\"c0\""), "{id}: c0 for a non-LSTM");
+    }
+}
+
+#[test]
+fn target_gradients_are_the_library_values_bit_for_bit() {
+    let case = refdata("lstm_grad.json", "lstm_grad_h3_d2_t6_b1");
+    let text = model_json(&case);
+    let model = TempFile::new("grad.json", &text);
+    let (x, h0) = case_inputs(&case);
+    let c0 = state_text(&case["c0"]);
+    let y = target_file(&case);
+    let out = ok(&[
+        "--model",
+        model.path(),
+        "--input-file",
+        x.path(),
+        &format!("--h0={h0}"),
+        &format!("--c0={c0}"),
+        "--target",
+        y.path(),
+    ]);
+    check_golden_grads(&out, &case);
+
+    let p = io::params_from_json(&text).unwrap();
+    let xs = io::input_from_json(&std::fs::read_to_string(&x.0).unwrap(), p.input_size()).unwrap();
+    let parse = |s: &str| s.split(',').map(|v| v.parse::<f32>().unwrap()).collect();
+    let init = InitialState {
+        h0: parse(&h0),
+        c0: parse(&c0),
+    };
+    let trace = forward(&p, xs.view(), &init).unwrap();
+    let ys = io::target_from_json(&std::fs::read_to_string(&y.0).unwrap(), 6, 3).unwrap();
+    let (loss, dl_dh) = mse_loss(&trace, ys.view()).unwrap();
+    let g = backward(&p, &trace, dl_dh.view()).unwrap();
+    check_bits(&out, &trace);
+    let loss_token = out
+        .split("\"loss\": ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    assert_eq!(f32_bits(&[loss_token]), vec![loss.to_bits()], "loss");
+    let grads = &out[out.find("\"grads\":").unwrap()..];
+    let bits = |a: &mut dyn Iterator<Item = &f32>| a.map(|v| v.to_bits()).collect::<Vec<_>>();
+    for (key, want) in [
+        ("weight_ih_l0", bits(&mut g.weight_ih.iter())),
+        ("weight_hh_l0", bits(&mut g.weight_hh.iter())),
+        ("bias_ih_l0", bits(&mut g.bias_ih.iter())),
+        ("bias_hh_l0", bits(&mut g.bias_hh.iter())),
+        ("x", bits(&mut g.x.iter())),
+        ("h0", bits(&mut g.h0.iter())),
+        ("c0", bits(&mut g.c0.iter())),
+    ] {
+        assert_eq!(f32_bits(&raw_numbers(grads, key)), want, "{key}");
+    }
+}
+
+#[test]
+fn target_errors_name_the_file_and_both_shapes() {
+    let case = refdata("lstm_grad.json", "lstm_grad_classic_h4_d1_t5");
+    let model = TempFile::new("grad.json", &model_json(&case));
+    let m = model.path();
+    let run_with = |y: &TempFile, needles: &[&str]| {
+        bad(
+            &[
+                "--model",
+                m,
+                "--input",
+                "1, 2, 3, 4, 5",
+                "--target",
+                y.path(),
+            ],
+            &[&[y.path()][..], needles].concat(),
+        )
+    };
+    // H = 4, T = 5 expected.
+    let narrow = TempFile::new("y-narrow.json", "[[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3]]");
+    let line = run_with(
+        &narrow,
+        &["target", "expected shape [5][4]", "found [5][3]"],
+    );
+    assert!(
+        line.contains("5 input steps") && line.contains("4 hidden units"),
+        "{line}"
+    );
+    let short = TempFile::new("y-short.json", "[[1,2,3,4],[1,2,3,4]]");
+    run_with(&short, &["expected shape [5][4]", "found [2][4]"]);
+    let flat = TempFile::new("y-flat.json", "[1, 2, 3, 4, 5]");
+    run_with(&flat, &["expected shape [5][4]", "found [5] (a flat list)"]);
+    let empty = TempFile::new("y-empty.json", "[]");
+    run_with(&empty, &["expected shape [5][4]", "found [0]"]);
+    let ragged = TempFile::new(
+        "y-ragged.json",
+        "[[1,2,3,4],[1,2,3,4],[1,2,3],[1,2,3,4],[1,2,3,4]]",
+    );
+    run_with(&ragged, &["target [2]", "3 values", "step 0 has 4"]);
+    let mixed = TempFile::new("y-mixed.json", "[[1,2,3,4], 5]");
+    run_with(&mixed, &["target [1]", "expected a list of 4 numbers"]);
+    let word = TempFile::new(
+        "y-word.json",
+        "[[1,2,3,4],[1,2,3,4],[1,2,\"x\",4],[1,2,3,4],[1,2,3,4]]",
+    );
+    run_with(&word, &["target [2][2]", "expected a number"]);
+    let huge = TempFile::new(
+        "y-huge.json",
+        "[[1,2,3,4],[1,2,3,4],[1,2,3,4],[1,2,3,4e39],[1,2,3,4]]",
+    );
+    run_with(&huge, &["target [3][3]", "not finite"]);
+    let object = TempFile::new("y-object.json", "{\"y\": []}");
+    run_with(&object, &["target", "list of steps"]);
+    let broken = TempFile::new("y-broken.json", "[[1, 2,");
+    run_with(&broken, &["target", "JSON", "line 1"]);
+
+    let missing = std::env::temp_dir().join(format!(
+        "gatescope-cli-test-{}-no-target.json",
+        std::process::id()
+    ));
+    let missing = missing.to_str().unwrap();
+    bad(
+        &["--model", m, "--input", "1", "--target", missing],
+        &[missing, "target file"],
+    );
+}
+
+#[test]
+fn target_needs_json_output_and_a_value() {
+    let model = seed_model();
+    let m = model.path();
+    let y = TempFile::new("y.json", "[[0,0,0,0]]");
+    fn args<'a>(m: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+        [&["--model", m, "--input", "1"][..], rest].concat()
+    }
+    bad(
+        &args(m, &["--target", y.path(), "--format", "csv"]),
+        &["--target", "JSON", "--format csv"],
+    );
+    bad(&args(m, &["--target="]), &["--target", "Y.json"]);
+    bad(&args(m, &["--target"]), &["--target", "Y.json"]);
+    bad(
+        &args(m, &["--target", y.path(), "--target", y.path()]),
+        &["--target", "more than once"],
+    );
+    // A one-step target for a one-step input works, and --format json is accepted.
+    let out = ok(&[
+        "--model",
+        m,
+        "--input",
+        "1",
+        "--target",
+        y.path(),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["loss"].as_f64().unwrap() > 0.0);
+    assert_eq!(matrix(&v["grads"]["weight_hh_l0"]).len(), 16);
+}
+
+#[test]
+fn help_documents_target() {
+    let out = ok(&["--help"]);
+    for needle in [
+        "--target Y.json",
+        "\"loss\"",
+        "\"grads\"",
+        "\"weight_ih_l0\" [G*H][D]",
+        "\"c0\" [H] for LSTM only",
+        "--target needs JSON output",
+    ] {
+        assert!(out.contains(needle), "help lacks {needle:?}:\n{out}");
+    }
 }

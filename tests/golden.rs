@@ -3,76 +3,10 @@
 //! Tolerance: |a − b| ≤ 1e-5·max(1, |b|), and 1e-4·max(1, |b|) for cases tagged `extreme`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gatescope::model::{forward, CellKind, InitialState, Params, Series};
-use ndarray::{Array1, Array2};
-use serde_json::Value;
+mod common;
 
-struct Tensor {
-    shape: Vec<usize>,
-    data: Vec<f64>,
-}
-
-fn tensor(v: &Value) -> Tensor {
-    Tensor {
-        shape: v["shape"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_u64().unwrap() as usize)
-            .collect(),
-        data: v["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect(),
-    }
-}
-
-impl Tensor {
-    fn matrix(&self) -> Array2<f32> {
-        Array2::from_shape_vec(
-            (self.shape[0], self.shape[1]),
-            self.data.iter().map(|&x| x as f32).collect(),
-        )
-        .unwrap()
-    }
-    fn vector(&self) -> Array1<f32> {
-        self.data.iter().map(|&x| x as f32).collect()
-    }
-    /// `[T, B, K]` → the `[T, K]` slice of batch element `b`.
-    fn batch3(&self, b: usize) -> Array2<f64> {
-        let (t, bs, k) = (self.shape[0], self.shape[1], self.shape[2]);
-        Array2::from_shape_fn((t, k), |(i, j)| self.data[(i * bs + b) * k + j])
-    }
-    /// `[B, K]` → row `b`.
-    fn batch2(&self, b: usize) -> Vec<f32> {
-        let k = self.shape[1];
-        self.data[b * k..(b + 1) * k]
-            .iter()
-            .map(|&x| x as f32)
-            .collect()
-    }
-}
-
-fn load(file: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/refdata/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["cases"].as_array().unwrap().clone()
-}
-
-fn params(case: &Value, kind: CellKind) -> Params {
-    let p = &case["params"];
-    Params::new(
-        kind,
-        tensor(&p["weight_ih"]).matrix(),
-        tensor(&p["weight_hh"]).matrix(),
-        tensor(&p["bias_ih"]).vector(),
-        tensor(&p["bias_hh"]).vector(),
-    )
-    .unwrap()
-}
+use common::{load, params, tensor};
+use gatescope::model::{forward, CellKind, InitialState, Series};
 
 /// Runs every case and batch element of `file`; returns how many values were compared.
 fn check_file(file: &str, kind: CellKind) -> usize {
