@@ -126,9 +126,10 @@ pub fn HeatmapPanel(
         trace.with(|tr| {
             let t_len = tr.steps();
             let x = tr.x();
-            let scalar = tr.input_size() == 1;
+            // x_t under the axis only while it stays legible; the tooltip always has it.
+            let scalar = tr.input_size() == 1 && t_len <= 40;
             let now = current.get();
-            ticks(t_len, 12)
+            ticks(t_len, if t_len <= 40 { 12 } else { 6 })
                 .into_iter()
                 .map(|t| {
                     let left = format!("left: {:.3}%", (t as f64 + 0.5) * 100.0 / t_len as f64);
