@@ -3,9 +3,6 @@
 //! the editor (cells, buttons, grips, presets), `tick().await`, and check the input text field,
 //! which the session rewrites from the edited values.
 
-use gatescope::app::App;
-use leptos::prelude::*;
-use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
@@ -15,28 +12,8 @@ use web_sys::{
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_app() -> HtmlElement {
-    let document = document();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    mount_to(root.clone(), App).forget();
-    root
-}
-
-/// Lets signal → DOM updates happen. One tick is not always enough: a change can run through
-/// chained memos, a keyed list and other components' effects, each scheduled separately.
-async fn settle() {
-    for _ in 0..3 {
-        tick().await;
-    }
-}
-
-fn one<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .unchecked_into()
-}
+mod dom;
+use dom::{mount_app, one, settle};
 
 fn count(root: &Element, selector: &str) -> u32 {
     root.query_selector_all(selector).unwrap().length()

@@ -3,35 +3,15 @@
 //! settings like a user (set the value, fire bubbling "input" and "change"), `tick().await`,
 //! and check the value tables and the panel.
 
-use gatescope::app::App;
-use leptos::prelude::*;
-use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_app() -> HtmlElement {
-    let document = document();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    mount_to(root.clone(), App).forget();
-    root
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|k| list.item(k).unwrap().unchecked_into())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
+mod dom;
+use dom::{all, fire, mount_app, one, settle};
+use leptos::task::tick;
 
 fn table_for(root: &Element, label: &str) -> Element {
     all(root, "table")
@@ -57,7 +37,7 @@ fn assert_rows(root: &Element, h: usize) {
     let tables = all(root, "table.values");
     assert!(tables.len() >= 6, "{} value tables", tables.len());
     for t in tables {
-        let caption = one(&t, "caption").text_content().unwrap();
+        let caption = one::<Element>(&t, "caption").text_content().unwrap();
         assert_eq!(all(&t, "tbody tr").len(), h, "rows of {caption}");
     }
 }
@@ -70,31 +50,7 @@ fn field(root: &Element, name: &str) -> HtmlInputElement {
         .find(|l| l.text_content().unwrap().trim() == name)
         .unwrap_or_else(|| panic!("no label {name:?}"));
     let id = label.get_attribute("for").expect("label has for=");
-    one(&panel, &format!("#{id}")).unchecked_into()
-}
-
-fn fire(target: &Element, kind: &str) {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
-    target.dispatch_event(&ev).unwrap();
-}
-
-/// Lets effects and DOM updates run. One tick usually suffices; views that depend on the
-/// session through other components' effects (e.g. the input text after a change of D)
-/// can take one more, depending on the order effects were queued.
-/// Two ticks, then a zero-delay timeout (the value tables are written in one), then a tick.
-async fn settle() {
-    tick().await;
-    tick().await;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    tick().await;
+    one::<Element>(&panel, &format!("#{id}")).unchecked_into()
 }
 
 async fn set_field(root: &Element, name: &str, value: &str) {
@@ -114,14 +70,16 @@ fn button(root: &Element, name: &str) -> HtmlElement {
 }
 
 fn panel_text(root: &Element) -> String {
-    one(root, "section.model-panel").text_content().unwrap()
+    one::<Element>(root, "section.model-panel")
+        .text_content()
+        .unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn every_control_is_labelled() {
     let root = mount_app();
     tick().await;
-    let panel = one(&root, "section[aria-label=Model].model-panel");
+    let panel = one::<Element>(&root, "section[aria-label=Model].model-panel");
     for (name, value) in [
         ("Hidden size", "4"),
         ("Input size", "1"),
@@ -168,7 +126,9 @@ async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back
     let msg_id = input
         .get_attribute("aria-describedby")
         .expect("described by its message");
-    let msg = one(&root, &format!("#{msg_id}")).text_content().unwrap();
+    let msg = one::<Element>(&root, &format!("#{msg_id}"))
+        .text_content()
+        .unwrap();
     assert!(msg.contains("Hidden size must be 1 to 256"), "{msg}");
     assert_eq!(input.value(), "1000", "the user's text stays");
     assert_rows(&root, 8);
@@ -216,7 +176,7 @@ async fn other_settings_apply_and_keep_text_being_fixed() {
     let root = mount_app();
     tick().await;
     set_field(&root, "Input size", "2").await;
-    let x = one(&root, "#sequence-text")
+    let x = one::<Element>(&root, "#sequence-text")
         .unchecked_into::<HtmlInputElement>()
         .value();
     assert_eq!(x, "1 0; 2 0; 3 0; 4 0; 5 0", "the input gains a dimension");
@@ -251,7 +211,7 @@ async fn other_settings_apply_and_keep_text_being_fixed() {
         Some("false")
     );
     assert!(all(&root, ".model-panel .mp-error").is_empty());
-    let x = one(&root, "#sequence-text")
+    let x = one::<Element>(&root, "#sequence-text")
         .unchecked_into::<HtmlInputElement>()
         .value();
     assert_eq!(x, "1, 2, 3, 4, 5");

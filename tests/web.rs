@@ -1,47 +1,17 @@
 //! The app in headless Chromium: mount into a fresh element, act, `tick().await`, assert.
 #![cfg(target_arch = "wasm32")]
 
-use gatescope::app::App;
 use gatescope::model::{examples, forward, parse_sequence, InitialState, Series, Trace};
 use gatescope::viz::format_sig;
 use leptos::prelude::*;
-use leptos::task::tick;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element. Dropping the returned handle at the end of a test
-/// unmounts it, which removes its window listeners so tests don't see each other's apps.
-fn mount_app() -> Mounted {
-    let document = document();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
-    let handle = mount_to(root.clone(), App);
-    Mounted {
-        root,
-        _handle: Box::new(handle),
-    }
-}
-
-struct Mounted {
-    root: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl std::ops::Deref for Mounted {
-    type Target = HtmlElement;
-    fn deref(&self) -> &HtmlElement {
-        &self.root
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
+mod dom;
+use dom::{all, mount_app, settle, sleep_ms};
 
 fn seed_trace(text: &str) -> Trace {
     let p = examples::seed_article_lstm();
@@ -51,13 +21,6 @@ fn seed_trace(text: &str) -> Trace {
         &InitialState::default(),
     )
     .unwrap()
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|k| list.item(k).unwrap().unchecked_into())
-        .collect()
 }
 
 fn table_for(root: &Element, label: &str) -> Element {
@@ -377,22 +340,4 @@ async fn clicking_a_cell_selects_it_everywhere() {
         .map(|s| s.text_content().unwrap())
         .collect();
     assert_eq!(marked, vec!["3"; 6], "unit 3 is marked in all six heatmaps");
-}
-
-/// Lets effects run, then the zero-delay timeouts that write the value tables, then effects
-/// again.
-async fn settle() {
-    tick().await;
-    sleep_ms(0).await;
-    tick().await;
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
