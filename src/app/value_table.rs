@@ -44,44 +44,47 @@ pub fn ValueTable(
         let page_end = (anchor.get() / w + 1) * w - 1;
         table_steps(t_len, h, page_end.min(t_len.saturating_sub(1)), w)
     });
-    let html = Memo::new(move |_| {
-        let steps = window.get();
-        trace.with(|tr| {
-            let values = tr.get(series)?;
-            let t_len = values.nrows();
-            let caption = if steps.len() < t_len {
-                format!(
-                    "{} (steps {}–{} of {})",
-                    series.label(),
-                    steps.start + 1,
-                    steps.end,
-                    t_len
-                )
-            } else {
-                series.label().to_string()
-            };
-            Some(value_table_html(&caption, values, steps))
-        })
-    });
-    // Tables are for screen readers, not the next frame: write them after the frame's
-    // drawing (a zero-delay timeout; a newer table supersedes a pending one).
+    // Tables are for screen readers, not for the next frame: they are built and written
+    // after the frame that shows a change has been painted (an animation frame, then a
+    // zero-delay timeout), and only the newest of several pending tables is written.
     let (written, set_written) = signal(0u32);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let table = html.get().unwrap_or_default();
-        if let Some(h) = pending.get_value() {
-            h.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                if let Some(div) = holder.get_untracked() {
-                    div.set_inner_html(&table);
+        let steps = window.get();
+        trace.track();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    if generation.get_value() != mine {
+                        return;
+                    }
+                    let Some(div) = holder.get_untracked() else {
+                        return;
+                    };
+                    let html = trace.with_untracked(|tr| {
+                        let values = tr.get(series)?;
+                        let t_len = values.nrows();
+                        let caption = if steps.len() < t_len {
+                            format!(
+                                "{} (steps {}–{} of {})",
+                                series.label(),
+                                steps.start + 1,
+                                steps.end,
+                                t_len
+                            )
+                        } else {
+                            series.label().to_string()
+                        };
+                        Some(value_table_html(&caption, values, steps))
+                    });
+                    div.set_inner_html(&html.unwrap_or_default());
                     set_written.update(|n| *n = n.wrapping_add(1));
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-        pending.set_value(handle.ok());
+                },
+                std::time::Duration::ZERO,
+            );
+        });
     });
     // Mark the current step's column; runs after the table is (re)written and on every step.
     Effect::new(move |_| {

@@ -4,6 +4,8 @@
 //! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).
 //! - [`forward`]: the sequence loop, returning a [`Trace`] of every gate at every step.
 //! - [`backward`]: backpropagation through time from a [`Trace`], returning [`Grads`].
+//! - [`train`]: a readout, losses, mini-batch training with SGD / Adam ([`optim`]) on the
+//!   seeded toy [`tasks`].
 //! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
 
 pub mod backward;
@@ -12,15 +14,24 @@ pub mod error;
 pub mod examples;
 pub mod forward;
 pub mod io;
+pub mod optim;
 pub mod params;
 pub mod parse;
 pub mod rng;
+pub mod tasks;
 pub mod trace;
+pub mod train;
 
 pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
 pub use error::{ModelError, Result};
 pub use forward::{forward, ForwardRun, InitialState};
+pub use optim::{AdamConfig, Optimizer, SgdConfig};
 pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
 pub use parse::{parse_sequence, parse_vector, ParseError};
+pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};
+pub use train::{
+    readout_loss, EvalReport, LossGrad, Model, SampleGrads, StepReport, TrainConfig, TrainError,
+    Trainer,
+};

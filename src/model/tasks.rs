@@ -149,12 +149,13 @@ pub enum Task {
 }
 
 impl Task {
-    /// The remember task with 4 classes, `distractors` noise steps of amplitude 0.5.
+    /// The remember task with 4 classes and `distractors` noise steps of amplitude 1 (as
+    /// strong as the remembered one-hot).
     pub fn remember(distractors: usize) -> Self {
         Task::Remember {
             classes: 4,
             distractors,
-            noise: 0.5,
+            noise: 1.0,
         }
     }
 

@@ -65,13 +65,25 @@ pub fn fire(target: &Element, kind: &str) {
 }
 
 /// Lets effects run (a change can pass through chained memos and other components' effects,
-/// each scheduled separately), then the zero-delay timeouts that write the value tables,
-/// then effects again.
+/// each scheduled separately), then the next animation frame and the zero-delay timeouts
+/// after it that write the value tables, then effects again.
 pub async fn settle() {
     tick().await;
     tick().await;
+    next_frame().await;
     sleep_ms(0).await;
     tick().await;
+}
+
+/// Waits for the next animation frame.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 /// Waits `ms` milliseconds of browser time.
