@@ -10,20 +10,8 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, fire, mount_app, one, settle};
+use dom::{all, fire, mount_app, one, settle, table_for};
 use leptos::task::tick;
-
-fn table_for(root: &Element, label: &str) -> Element {
-    all(root, "table")
-        .into_iter()
-        .find(|t| {
-            t.query_selector("caption")
-                .unwrap()
-                .and_then(|c| c.text_content())
-                .is_some_and(|c| c.starts_with(label))
-        })
-        .unwrap_or_else(|| panic!("no table captioned {label}"))
-}
 
 /// Cell (unit, t), both 0-based, of a value table.
 fn cell(root: &Element, label: &str, unit: usize, t: usize) -> String {

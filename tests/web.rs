@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, mount_app, settle, sleep_ms};
+use dom::{all, mount_app, settle, sleep_ms, table_for};
 
 fn seed_trace(text: &str) -> Trace {
     let p = examples::seed_article_lstm();
@@ -21,18 +21,6 @@ fn seed_trace(text: &str) -> Trace {
         &InitialState::default(),
     )
     .unwrap()
-}
-
-fn table_for(root: &Element, label: &str) -> Element {
-    all(root, "table")
-        .into_iter()
-        .find(|t| {
-            t.query_selector("caption")
-                .unwrap()
-                .and_then(|c| c.text_content())
-                .is_some_and(|c| c.starts_with(label))
-        })
-        .unwrap_or_else(|| panic!("no table captioned {label}"))
 }
 
 /// Cell (unit, t), both 0-based, of a value table.

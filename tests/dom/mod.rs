@@ -56,6 +56,19 @@ pub fn one<T: JsCast>(root: &Element, selector: &str) -> T {
         .unchecked_into()
 }
 
+/// The value table whose caption starts with `label` (e.g. "Hidden state h").
+pub fn table_for(root: &Element, label: &str) -> Element {
+    all(root, "table")
+        .into_iter()
+        .find(|t| {
+            t.query_selector("caption")
+                .unwrap()
+                .and_then(|c| c.text_content())
+                .is_some_and(|c| c.starts_with(label))
+        })
+        .unwrap_or_else(|| panic!("no table captioned {label}"))
+}
+
 /// Dispatches a bubbling event of `kind` (e.g. "input", "change") at `target`.
 pub fn fire(target: &Element, kind: &str) {
     let init = web_sys::EventInit::new();
