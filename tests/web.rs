@@ -329,3 +329,57 @@ async fn clicking_a_cell_selects_it_everywhere() {
         .collect();
     assert_eq!(marked, vec!["3"; 6], "unit 3 is marked in all six heatmaps");
 }
+
+#[wasm_bindgen_test]
+async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
+    let root = mount_app();
+    settle().await;
+    assert!(all(&root, ".compare canvas").is_empty(), "off by default");
+    let toggle: HtmlElement = all(&root, ".compare-head button")
+        .remove(0)
+        .unchecked_into();
+    toggle.click();
+    settle().await;
+    let names: Vec<String> = all(&root, ".compare canvas[role=img]")
+        .iter()
+        .map(|c| c.get_attribute("aria-label").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "LSTM (long-term memory): Hidden state h",
+            "GRU (long-term memory): Hidden state h",
+            "RNN (traditional, no long-term memory): Hidden state h"
+        ]
+    );
+    // The LSTM is the shown model; the RNN is a seeded init of the same size on the same input.
+    let lstm = table_for(&root, "LSTM (long-term memory): Hidden state h");
+    assert_eq!(cell(&lstm, 0, 0), "-0.09260");
+    let session = gatescope::state::Session::seed_example();
+    let rnn_params = gatescope::state::ModelConfig {
+        kind: gatescope::model::CellKind::Rnn,
+        ..session.config()
+    }
+    .build()
+    .unwrap();
+    let rnn = forward(&rnn_params, session.trace().x(), &InitialState::default()).unwrap();
+    let table = table_for(
+        &root,
+        "RNN (traditional, no long-term memory): Hidden state h",
+    );
+    let h = rnn.get(Series::H).unwrap();
+    for t in 0..5 {
+        for u in 0..4 {
+            assert_eq!(
+                cell(&table, u, t),
+                format_sig(h[[t, u]], 4),
+                "RNN h t={t} unit={u}"
+            );
+        }
+    }
+    // Editing the input updates the comparison too.
+    type_into(&root, "1, 0, 0");
+    settle().await;
+    let table = table_for(&root, "GRU (long-term memory): Hidden state h");
+    assert_eq!(all(&table, "thead th[data-t]").len(), 3);
+}

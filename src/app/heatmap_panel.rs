@@ -22,7 +22,15 @@ pub fn HeatmapPanel(
     series: Series,
     /// The trace to show.
     trace: TraceSignal,
+    /// Which model, when several are shown (compare mode): prefixes the accessible name and
+    /// the caption, e.g. "RNN: Hidden state h".
+    #[prop(optional, into)]
+    model: Option<String>,
 ) -> impl IntoView {
+    let label = match &model {
+        Some(m) => format!("{m}: {}", series.label()),
+        None => series.label().to_string(),
+    };
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
     let SelectionWrite(set_selection) = expect_context();
@@ -81,6 +89,7 @@ pub fn HeatmapPanel(
             });
         }
     };
+    let tt_label = label.clone();
     let tooltip = move || {
         let (t, u, x, y) = hover.get()?;
         let (value, xt) = trace.with(|tr| {
@@ -101,7 +110,7 @@ pub fn HeatmapPanel(
         );
         Some(view! {
             <div class="tooltip" style=style role="status">
-                <div class="tt-head">{series.label()}</div>
+                <div class="tt-head">{tt_label.clone()}</div>
                 <div>"t = "{t + 1}" · unit "{u + 1}</div>
                 <div class="tt-value">{value.map(|v| format_sig(v, 4))}</div>
                 <div class="tt-x">"x"<sub>"t"</sub>" = "{xt}</div>
@@ -148,13 +157,13 @@ pub fn HeatmapPanel(
     let legend_style = move || format!("background: {}", scale.get().css_gradient());
     let lo = move || format_sig(scale.get().lo, 3);
     let hi = move || format_sig(scale.get().hi, 3);
-    let aria = series.label();
+    let aria = label.clone();
 
     view! {
         <figure class="heatmap" data-series=series.symbol()>
             <figcaption>
                 <span class="sym">{series.symbol()}</span>
-                <span class="name">{series.label()}</span>
+                <span class="name">{label.clone()}</span>
             </figcaption>
             <div class="hm-grid">
                 <div class="hm-ylabel" aria-hidden="true">"unit"</div>
@@ -181,7 +190,7 @@ pub fn HeatmapPanel(
                 <div class="bar" style=legend_style></div>
                 <span>{hi}</span>
             </div>
-            <ValueTable series=series trace=trace />
+            <ValueTable series=series trace=trace caption=label />
         </figure>
     }
 }

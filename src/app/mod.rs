@@ -2,6 +2,7 @@
 //! in plain types from [`crate::state`] held in signals that [`App`] provides as context.
 
 mod canvas;
+mod compare_panel;
 mod heatmap_panel;
 mod hooks;
 mod line_chart;
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 
 use crate::state::{Playback, Session, SharedTrace};
 
+pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
 pub use line_chart::LineChart;
 pub use model_panel::ModelPanel;
@@ -142,6 +144,7 @@ pub fn App() -> impl IntoView {
                 >
                     {panels}
                 </section>
+                <ComparePanel />
             </div>
             <aside class="side-col">
                 <ModelPanel />

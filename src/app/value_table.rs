@@ -24,7 +24,11 @@ pub fn ValueTable(
     series: Series,
     /// The trace to show.
     trace: TraceSignal,
+    /// The table's caption (the heatmap's accessible name).
+    #[prop(into)]
+    caption: String,
 ) -> impl IntoView {
+    let caption = StoredValue::new(caption);
     let CurrentStep(current) = expect_context();
     let holder = NodeRef::<Div>::new();
     let PlaybackRead(playback) = expect_context();
@@ -69,13 +73,13 @@ pub fn ValueTable(
                         let caption = if steps.len() < t_len {
                             format!(
                                 "{} (steps {}–{} of {})",
-                                series.label(),
+                                caption.get_value(),
                                 steps.start + 1,
                                 steps.end,
                                 t_len
                             )
                         } else {
-                            series.label().to_string()
+                            caption.get_value()
                         };
                         Some(value_table_html(&caption, values, steps))
                     });

@@ -2,6 +2,7 @@
 //! and playback. Components keep these in signals and call their methods; the rules are
 //! tested natively.
 
+pub mod compare;
 pub mod editor;
 pub mod model_form;
 pub mod playback;

@@ -1,0 +1,67 @@
+//! Compare mode: the hidden state of an LSTM, a GRU and a traditional RNN on the same input,
+//! side by side, with the app's shared transport and selection.
+
+use leptos::prelude::*;
+
+use super::{HeatmapPanel, SessionRead};
+use crate::model::Series;
+use crate::state::compare::compare_traces;
+use crate::state::SharedTrace;
+
+/// "With vs without long-term memory": off by default; when on, three h heatmaps (LSTM, GRU,
+/// RNN) on the current input, time axes aligned with the views above.
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let SessionRead(session) = expect_context();
+    let (open, set_open) = signal(false);
+    // Only what the comparison depends on, so progress ticks and messages don't recompute it.
+    let inputs =
+        Memo::new(move |_| session.with(|s| (s.shared_trace(), s.params().clone(), s.config())));
+    let result = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        Some(inputs.with(|(trace, params, cfg)| {
+            compare_traces(params, *cfg, trace.x()).map(|v| {
+                v.into_iter()
+                    .map(|(_, name, t)| (name, SharedTrace::new(t)))
+                    .collect::<Vec<_>>()
+            })
+        }))
+    });
+    let body = move || match result.get() {
+        None => ().into_any(),
+        Some(Err(e)) => view! { <p class="compare-error" role="status">{e}</p> }.into_any(),
+        Some(Ok(models)) => view! {
+            <div class="compare-grid">
+                {models
+                    .into_iter()
+                    .map(|(name, trace)| {
+                        let trace = Signal::derive(move || trace.clone());
+                        view! { <HeatmapPanel series=Series::H trace=trace model=name /> }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="compare-note">
+                "Same input, same hidden size and seed. The shown model is used as it is; the
+                 others get a seeded random init. Training them on a memory task comes next."
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="compare" aria-label="With vs without long-term memory">
+            <div class="compare-head">
+                <h2>"With vs without long-term memory"</h2>
+                <button
+                    type="button"
+                    aria-pressed=move || open.get().to_string()
+                    on:click=move |_| set_open.update(|o| *o = !*o)
+                >
+                    {move || if open.get() { "Hide comparison" } else { "Compare LSTM, GRU and RNN" }}
+                </button>
+            </div>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,92 @@
+//! Compare mode: the same input through a model with long-term memory (LSTM, GRU) and a
+//! traditional RNN, as in the seed article's flowchart ("use long-term memory?").
+
+use ndarray::ArrayView2;
+
+use super::session::{work_per_step, ModelConfig, SYNC_WORK};
+use crate::model::{forward, CellKind, InitialState, Params, Trace};
+
+/// The cells compare mode shows, with their names in the seed article's terms.
+pub const COMPARED: [(CellKind, &str); 3] = [
+    (CellKind::Lstm, "LSTM (long-term memory)"),
+    (CellKind::Gru, "GRU (long-term memory)"),
+    (CellKind::Rnn, "RNN (traditional, no long-term memory)"),
+];
+
+/// Runs `x` through each of [`COMPARED`]: the shown model itself for its own cell kind
+/// (`shown`), and a seeded init with `cfg`'s sizes, seed and scale for the others. Refuses
+/// work beyond [`SYNC_WORK`] in total, with a message, rather than freezing the page.
+pub fn compare_traces(
+    shown: &Params,
+    cfg: ModelConfig,
+    x: ArrayView2<'_, f32>,
+) -> Result<Vec<(CellKind, &'static str, Trace)>, String> {
+    let mut models = Vec::new();
+    for (kind, name) in COMPARED {
+        let params = if kind == shown.kind() {
+            shown.clone()
+        } else {
+            ModelConfig { kind, ..cfg }.build()?
+        };
+        models.push((kind, name, params));
+    }
+    let work: usize = models
+        .iter()
+        .map(|(_, _, p)| work_per_step(p) * x.nrows())
+        .sum();
+    if work > SYNC_WORK {
+        return Err(format!(
+            "Compare mode runs three models at once; this input and size need {:.0} M multiply-adds \
+             (at most {:.0} M). Use fewer steps or a smaller hidden size.",
+            work as f64 / 1e6,
+            SYNC_WORK as f64 / 1e6
+        ));
+    }
+    models
+        .into_iter()
+        .map(|(kind, name, p)| {
+            forward(&p, x, &InitialState::default())
+                .map(|t| (kind, name, t))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Session;
+
+    #[test]
+    fn the_shown_model_is_one_of_the_three() {
+        let s = Session::seed_example();
+        let all = compare_traces(s.params(), s.config(), s.trace().x()).unwrap();
+        let kinds: Vec<CellKind> = all.iter().map(|(k, _, _)| *k).collect();
+        assert_eq!(kinds, vec![CellKind::Lstm, CellKind::Gru, CellKind::Rnn]);
+        assert_eq!(&all[0].2, s.trace(), "the LSTM is the seed example itself");
+        let rnn = ModelConfig {
+            kind: CellKind::Rnn,
+            ..s.config()
+        }
+        .build()
+        .unwrap();
+        assert_eq!(
+            all[2].2,
+            forward(&rnn, s.trace().x(), &InitialState::default()).unwrap()
+        );
+        assert!(all[2].1.contains("traditional"));
+    }
+
+    #[test]
+    fn too_much_work_is_refused() {
+        let mut s = Session::seed_example();
+        s.set_config(ModelConfig {
+            hidden: 128,
+            ..ModelConfig::default()
+        });
+        s.set_input(&vec!["1"; 300].join(","));
+        while !s.advance_pending(1000) {}
+        let e = compare_traces(s.params(), s.config(), s.trace().x()).unwrap_err();
+        assert!(e.contains("multiply-adds"), "{e}");
+    }
+}
