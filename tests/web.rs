@@ -340,7 +340,7 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
         .unchecked_into();
     toggle.click();
     settle().await;
-    let names: Vec<String> = all(&root, ".compare canvas[role=img]")
+    let names: Vec<String> = all(&root, ".compare .heatmap canvas[role=img]")
         .iter()
         .map(|c| c.get_attribute("aria-label").unwrap())
         .collect();
@@ -377,6 +377,17 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
             );
         }
     }
+    // The gradient-flow view summarises how fast each model forgets, and has a data table.
+    let summary = all(&root, ".flow-summary")
+        .remove(0)
+        .text_content()
+        .unwrap();
+    assert!(
+        summary.contains("LSTM") && summary.contains("RNN") && summary.contains("decades"),
+        "{summary}"
+    );
+    let flow = table_for(&root, "‖∂h_T/∂x_t‖ per timestep");
+    assert_eq!(all(&flow, "tbody tr").len(), 3);
     // Editing the input updates the comparison too.
     type_into(&root, "1, 0, 0");
     settle().await;

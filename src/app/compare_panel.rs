@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::gradient_flow_chart::GradientFlowChart;
 use super::{HeatmapPanel, SessionRead};
 use crate::model::Series;
 use crate::state::compare::compare_traces;
@@ -24,7 +25,7 @@ pub fn ComparePanel() -> impl IntoView {
         Some(inputs.with(|(trace, params, cfg)| {
             compare_traces(params, *cfg, trace.x()).map(|v| {
                 v.into_iter()
-                    .map(|(_, name, t)| (name, SharedTrace::new(t)))
+                    .map(|c| (c.name, c.kind, c.params, SharedTrace::new(c.trace)))
                     .collect::<Vec<_>>()
             })
         }))
@@ -35,13 +36,15 @@ pub fn ComparePanel() -> impl IntoView {
         Some(Ok(models)) => view! {
             <div class="compare-grid">
                 {models
+                    .clone()
                     .into_iter()
-                    .map(|(name, trace)| {
+                    .map(|(name, _, _, trace)| {
                         let trace = Signal::derive(move || trace.clone());
                         view! { <HeatmapPanel series=Series::H trace=trace model=name /> }
                     })
                     .collect_view()}
             </div>
+            <GradientFlowChart models=models />
             <p class="compare-note">
                 "Same input, same hidden size and seed. The shown model is used as it is; the
                  others get a seeded random init. Training them on a memory task comes next."

@@ -13,6 +13,16 @@ pub const COMPARED: [(CellKind, &str); 3] = [
     (CellKind::Rnn, "RNN (traditional, no long-term memory)"),
 ];
 
+/// One model of the comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    pub kind: CellKind,
+    /// Its name in the seed article's terms (from [`COMPARED`]).
+    pub name: &'static str,
+    pub params: Params,
+    pub trace: Trace,
+}
+
 /// Runs `x` through each of [`COMPARED`]: the shown model itself for its own cell kind
 /// (`shown`), and a seeded init with `cfg`'s sizes, seed and scale for the others. Refuses
 /// work beyond [`SYNC_WORK`] in total, with a message, rather than freezing the page.
@@ -20,7 +30,7 @@ pub fn compare_traces(
     shown: &Params,
     cfg: ModelConfig,
     x: ArrayView2<'_, f32>,
-) -> Result<Vec<(CellKind, &'static str, Trace)>, String> {
+) -> Result<Vec<Compared>, String> {
     let mut models = Vec::new();
     for (kind, name) in COMPARED {
         let params = if kind == shown.kind() {
@@ -44,10 +54,14 @@ pub fn compare_traces(
     }
     models
         .into_iter()
-        .map(|(kind, name, p)| {
-            forward(&p, x, &InitialState::default())
-                .map(|t| (kind, name, t))
-                .map_err(|e| e.to_string())
+        .map(|(kind, name, params)| {
+            let trace = forward(&params, x, &InitialState::default()).map_err(|e| e.to_string())?;
+            Ok(Compared {
+                kind,
+                name,
+                params,
+                trace,
+            })
         })
         .collect()
 }
@@ -61,9 +75,13 @@ mod tests {
     fn the_shown_model_is_one_of_the_three() {
         let s = Session::seed_example();
         let all = compare_traces(s.params(), s.config(), s.trace().x()).unwrap();
-        let kinds: Vec<CellKind> = all.iter().map(|(k, _, _)| *k).collect();
+        let kinds: Vec<CellKind> = all.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, vec![CellKind::Lstm, CellKind::Gru, CellKind::Rnn]);
-        assert_eq!(&all[0].2, s.trace(), "the LSTM is the seed example itself");
+        assert_eq!(
+            &all[0].trace,
+            s.trace(),
+            "the LSTM is the seed example itself"
+        );
         let rnn = ModelConfig {
             kind: CellKind::Rnn,
             ..s.config()
@@ -71,10 +89,10 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(
-            all[2].2,
+            all[2].trace,
             forward(&rnn, s.trace().x(), &InitialState::default()).unwrap()
         );
-        assert!(all[2].1.contains("traditional"));
+        assert!(all[2].name.contains("traditional"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod editor;
+pub mod gradient_flow;
 pub mod model_form;
 pub mod playback;
 pub mod presets;

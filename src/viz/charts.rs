@@ -180,3 +180,125 @@ mod tests {
         assert_eq!(envelope(&[1.0, 2.0], 100), vec![(1.0, 1.0), (2.0, 2.0)]);
     }
 }
+
+/// One line of [`draw_log_lines`].
+pub struct LogLine<'a> {
+    pub label: &'a str,
+    pub color: RGBColor,
+    pub values: &'a [f32],
+    pub dashed: bool,
+}
+
+/// Lines over steps 1..=T on a logarithmic y axis (values below `1e-12` are drawn at
+/// `1e-12`), with a legend: for gradient norms, which span many orders of magnitude.
+pub fn draw_log_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[LogLine<'_>],
+    y_desc: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    const FLOOR: f32 = 1e-12;
+    area.fill(&WHITE)?;
+    let t_len = lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
+    if t_len == 0 {
+        return Ok(());
+    }
+    let (lo, hi) =
+        lines
+            .iter()
+            .flat_map(|l| l.values.iter())
+            .fold((f32::INFINITY, 0.0f32), |(lo, hi), &v| {
+                let v = v.max(FLOOR);
+                (lo.min(v), hi.max(v))
+            });
+    let (lo, hi) = (lo / 2.0, (hi * 2.0).max(lo * 10.0));
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .x_label_area_size(36)
+        .y_label_area_size(62)
+        .build_cartesian_2d(1f32..(t_len as f32).max(2.0), (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("timestep t")
+        .y_desc(y_desc)
+        .x_labels(t_len.clamp(2, 10))
+        .x_label_formatter(&|x| {
+            if x.fract() == 0.0 {
+                format!("{x:.0}")
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| format!("{y:.0e}"))
+        .light_line_style(RGBColor(236, 236, 236))
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+    for line in lines {
+        let points: Vec<(f32, f32)> = line
+            .values
+            .iter()
+            .enumerate()
+            .map(|(t, &v)| (t as f32 + 1.0, v.max(FLOOR)))
+            .collect();
+        let style = line.color.stroke_width(3);
+        let color = line.color;
+        if line.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(points, 8, 5, style))?
+                .label(line.label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, style))?
+                .label(line.label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    area.present()
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_render_with_a_legend_and_survive_zeros() {
+        let a = [1e-8f32, 1e-4, 1.0];
+        let b = [0.0f32, 0.5, 1.0];
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (480, 260)).into_drawing_area();
+            let lines = [
+                LogLine {
+                    label: "RNN",
+                    color: UNIT_COLORS[0],
+                    values: &a,
+                    dashed: false,
+                },
+                LogLine {
+                    label: "LSTM forget product",
+                    color: UNIT_COLORS[1],
+                    values: &b,
+                    dashed: true,
+                },
+            ];
+            draw_log_lines(&area, &lines, "norm").unwrap();
+        }
+        assert!(svg.contains("RNN") && svg.contains("LSTM forget product"));
+        assert!(
+            svg.contains("1e-8") || svg.contains("1e-7"),
+            "log ticks span the range"
+        );
+    }
+}
