@@ -130,6 +130,18 @@ try {
   await page.getByRole('button', { name: 'Step back' }).click();
   await page.screenshot({ path: path.join(shots, 'stepped-to-t3-1366x768.png') });
 
+  // Compare mode: with vs without long-term memory, and the gradient-flow view.
+  await page.getByRole('button', { name: 'Impulse' }).click();
+  await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  for (const m of ['LSTM (long-term memory)', 'GRU (long-term memory)', 'RNN (traditional, no long-term memory)']) {
+    check(await page.getByRole('img', { name: `${m}: Hidden state h`, exact: true }).isVisible(), `compare mode shows ${m}`);
+  }
+  const summary = await page.locator('.flow-summary').textContent();
+  check(/RNN [0-9.]+ decades/.test(summary), `gradient-flow summary (${summary.trim()})`);
+  await page.locator('.flow-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'compare-1366x768.png') });
+  await page.getByRole('button', { name: 'Hide comparison' }).click();
+
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(url);
   await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
