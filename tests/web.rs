@@ -394,3 +394,54 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
     let table = table_for(&root, "GRU (long-term memory): Hidden state h");
     assert_eq!(all(&table, "thead th[data-t]").len(), 3);
 }
+
+#[wasm_bindgen_test]
+async fn training_steps_all_three_models_and_rejects_a_bad_learning_rate() {
+    let root = mount_app();
+    settle().await;
+    let status = || {
+        all(&root, ".train-status")
+            .remove(0)
+            .text_content()
+            .unwrap()
+    };
+    assert!(status().contains("Not set up"), "{}", status());
+    let step: HtmlElement = all(&root, ".training button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == "Step")
+        .unwrap()
+        .unchecked_into();
+    step.click();
+    settle().await;
+    step.click();
+    settle().await;
+    let s = status();
+    assert!(
+        s.starts_with("Step 2 ") && s.contains("LSTM") && s.contains("GRU") && s.contains("RNN"),
+        "{s}"
+    );
+
+    let lr: HtmlInputElement = all(&root, ".train-field input").remove(0).unchecked_into();
+    lr.set_value("fast");
+    dom::fire(&lr, "change");
+    button(&root, "Train").click(); // keeps the existing run: settings apply on Reset
+    settle().await;
+    button(&root, "Pause training").click();
+    let reset: HtmlElement = all(&root, ".training button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == "Reset")
+        .unwrap()
+        .unchecked_into();
+    reset.click();
+    settle().await;
+    let msg = all(&root, ".training .compare-error")
+        .remove(0)
+        .text_content()
+        .unwrap();
+    assert!(msg.contains("Learning rate"), "{msg}");
+    assert!(
+        status().contains("Step"),
+        "the last run stays on show: {}",
+        status()
+    );
+}

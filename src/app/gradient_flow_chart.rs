@@ -92,8 +92,12 @@ pub fn GradientFlowChart(
                     });
                 }
             }
-            if let Err(e) = draw_log_lines(&backend.into_drawing_area(), &lines, "‖∂h_T/∂x_t‖")
-            {
+            if let Err(e) = draw_log_lines(
+                &backend.into_drawing_area(),
+                &lines,
+                ("timestep t", "‖∂h_T/∂x_t‖"),
+                false,
+            ) {
                 leptos::logging::error!("gradient chart: {e:?}");
             }
         });

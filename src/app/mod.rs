@@ -11,6 +11,7 @@ mod model_panel;
 mod sequence_editor;
 mod sequence_input;
 mod step_vectors;
+mod training_panel;
 mod transport;
 mod value_table;
 
@@ -25,6 +26,7 @@ pub use model_panel::ModelPanel;
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
 pub use step_vectors::StepVectors;
+pub use training_panel::TrainingPanel;
 pub use transport::Transport;
 pub use value_table::ValueTable;
 
@@ -146,6 +148,7 @@ pub fn App() -> impl IntoView {
                     {panels}
                 </section>
                 <ComparePanel />
+                <TrainingPanel />
             </div>
             <aside class="side-col">
                 <ModelPanel />

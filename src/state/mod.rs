@@ -9,6 +9,7 @@ pub mod model_form;
 pub mod playback;
 pub mod presets;
 pub mod session;
+pub mod training;
 
 pub use playback::Playback;
 pub use presets::{format_sequence, Preset};

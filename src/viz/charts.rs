@@ -190,11 +190,13 @@ pub struct LogLine<'a> {
 }
 
 /// Lines over steps 1..=T on a logarithmic y axis (values below `1e-12` are drawn at
-/// `1e-12`), with a legend: for gradient norms, which span many orders of magnitude.
+/// `1e-12`), with a legend (upper right when `legend_top`, else lower right): for gradient
+/// norms and losses, which span many orders of magnitude.
 pub fn draw_log_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[LogLine<'_>],
-    y_desc: &str,
+    (x_desc, y_desc): (&str, &str),
+    legend_top: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     const FLOOR: f32 = 1e-12;
     area.fill(&WHITE)?;
@@ -218,7 +220,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .build_cartesian_2d(1f32..(t_len as f32).max(2.0), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc("timestep t")
+        .x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(t_len.clamp(2, 10))
         .x_label_formatter(&|x| {
@@ -260,7 +262,11 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(if legend_top {
+            SeriesLabelPosition::UpperRight
+        } else {
+            SeriesLabelPosition::LowerRight
+        })
         .background_style(WHITE.mix(0.9))
         .border_style(RGBColor(200, 200, 200))
         .label_font(("sans-serif", 13))
@@ -293,7 +299,7 @@ mod log_tests {
                     dashed: true,
                 },
             ];
-            draw_log_lines(&area, &lines, "norm").unwrap();
+            draw_log_lines(&area, &lines, ("timestep t", "norm"), false).unwrap();
         }
         assert!(svg.contains("RNN") && svg.contains("LSTM forget product"));
         assert!(

@@ -142,6 +142,16 @@ try {
   await page.screenshot({ path: path.join(shots, 'compare-1366x768.png') });
   await page.getByRole('button', { name: 'Hide comparison' }).click();
 
+  // Training live: three models learn the memory task a chunk of steps per frame.
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.waitForTimeout(2000);
+  await page.getByRole('button', { name: 'Pause training' }).click();
+  const trainStatus = await page.locator('.train-status').textContent();
+  const trained = Number((/Step (\d+)/.exec(trainStatus) || [])[1] || 0);
+  check(trained >= 10, `training runs in the page (${trainStatus.trim()})`);
+  await page.locator('.training').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'training-1366x768.png') });
+
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(url);
   await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();

@@ -1,0 +1,209 @@
+//! Training live: LSTM, GRU and RNN learn the same memory task, a chunk of steps per frame,
+//! with a log-scale loss chart and held-out accuracy.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+use super::canvas::context_2d;
+use super::hooks::{use_animation_frames, use_canvas_size};
+use crate::model::TrainConfig;
+use crate::state::training::TrainingRun;
+use crate::viz::charts::{draw_log_lines, LogLine, UNIT_COLORS};
+
+/// Distractor steps of the memory task.
+const DISTRACTORS: usize = 20;
+/// Work per frame, so the page keeps its frame rate while training.
+const FRAME_BUDGET_MS: f64 = 12.0;
+/// Held-out accuracy is refreshed every this many steps.
+const EVAL_EVERY: usize = 25;
+/// Training stops by itself here.
+const MAX_STEPS: usize = 3000;
+
+/// The training panel: set up, Train/Pause, Step, Reset, learning rate and batch size.
+#[component]
+pub fn TrainingPanel() -> impl IntoView {
+    let run = RwSignal::new(None::<TrainingRun>);
+    let (running, set_running) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let (rate, set_rate) = signal(0.0f64);
+    let lr_text = RwSignal::new("0.01".to_string());
+    let batch_text = RwSignal::new("16".to_string());
+
+    let config = move || -> Result<TrainConfig, String> {
+        let lr = lr_text
+            .get_untracked()
+            .trim()
+            .parse::<f32>()
+            .map_err(|_| "Learning rate must be a number".to_string())?;
+        let batch = batch_text
+            .get_untracked()
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| "Batch size must be a whole number".to_string())?;
+        Ok(TrainConfig {
+            learning_rate: lr,
+            batch_size: batch,
+            ..TrainConfig::default()
+        })
+    };
+    let reset = move || match config().and_then(|cfg| TrainingRun::remember(DISTRACTORS, cfg)) {
+        Ok(r) => {
+            run.set(Some(r));
+            set_message.set(None);
+            true
+        }
+        Err(e) => {
+            set_running.set(false);
+            set_message.set(Some(e));
+            false
+        }
+    };
+    let step_once = move || {
+        run.update(|r| {
+            if let Some(r) = r {
+                if let Err(e) = r.step() {
+                    set_message.set(Some(e));
+                    set_running.set(false);
+                }
+                if r.steps() % EVAL_EVERY == 0 {
+                    let _ = r.evaluate();
+                }
+            }
+        })
+    };
+
+    use_animation_frames(Signal::from(running), move |dt| {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        let mut done = 0usize;
+        let mut failed = None;
+        run.update(|r| {
+            let Some(r) = r else { return };
+            while now() - start < FRAME_BUDGET_MS && r.steps() < MAX_STEPS {
+                if let Err(e) = r.step() {
+                    failed = Some(e);
+                    break;
+                }
+                done += 1;
+                if r.steps() % EVAL_EVERY == 0 {
+                    let _ = r.evaluate();
+                }
+            }
+            if r.steps() >= MAX_STEPS {
+                let _ = r.evaluate();
+                set_running.set(false);
+            }
+        });
+        if let Some(e) = failed {
+            set_message.set(Some(e));
+            set_running.set(false);
+        }
+        if dt > 0.0 {
+            set_rate.update(|v| *v = 0.8 * *v + 0.2 * done as f64 / dt);
+        }
+    });
+
+    let canvas = NodeRef::<Canvas>::new();
+    let size = use_canvas_size(canvas);
+    Effect::new(move |_| {
+        let Some((w, h)) = size.get() else { return };
+        let Some(el) = canvas.get() else { return };
+        run.with(|r| {
+            let Some(r) = r else { return };
+            let Ok(ctx) = context_2d(&el, w, h) else {
+                return;
+            };
+            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+                return;
+            };
+            let lines: Vec<LogLine<'_>> = r
+                .lanes
+                .iter()
+                .enumerate()
+                .map(|(k, l)| LogLine {
+                    label: l.name,
+                    color: UNIT_COLORS[k],
+                    values: &l.losses,
+                    dashed: false,
+                })
+                .collect();
+            let _ = draw_log_lines(
+                &backend.into_drawing_area(),
+                &lines,
+                ("training step", "batch loss"),
+                true,
+            );
+        });
+    });
+
+    let status = move || {
+        run.with(|r| match r {
+            None => "Not set up yet.".to_string(),
+            Some(r) => {
+                let acc = r
+                    .lanes
+                    .iter()
+                    .map(|l| format!("{} {:.0}%", l.name, 100.0 * l.accuracy.unwrap_or(0.0)))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                format!("Step {} · held-out accuracy: {acc} (chance 25%)", r.steps())
+            }
+        })
+    };
+    view! {
+        <section class="training" aria-label="Training">
+            <div class="compare-head">
+                <h2>"Train on a memory task"</h2>
+                <button
+                    type="button"
+                    class="train-main"
+                    aria-label=move || if running.get() { "Pause training" } else { "Train" }
+                    on:click=move |_| {
+                        if running.get_untracked() {
+                            set_running.set(false);
+                        } else if run.with_untracked(Option::is_some) || reset() {
+                            set_running.set(true);
+                        }
+                    }
+                >
+                    {move || if running.get() { "❚❚ Pause" } else { "▶ Train" }}
+                </button>
+                <button type="button" on:click=move |_| {
+                    if run.with_untracked(Option::is_none) && !reset() {
+                        return;
+                    }
+                    set_running.set(false);
+                    step_once();
+                }>"Step"</button>
+                <button type="button" on:click=move |_| {
+                    set_running.set(false);
+                    reset();
+                }>"Reset"</button>
+                <label class="train-field">
+                    "Learning rate"
+                    <input type="text" inputmode="decimal" size="5" prop:value=move || lr_text.get()
+                        on:change=move |ev| lr_text.set(event_target_value(&ev)) />
+                </label>
+                <label class="train-field">
+                    "Batch size"
+                    <input type="text" inputmode="numeric" size="3" prop:value=move || batch_text.get()
+                        on:change=move |ev| batch_text.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <p class="train-task">
+                "Remember one of 4 classes shown at t = 1 across "{DISTRACTORS}" noisy distractor steps, then
+                 recall it. H = 16, Adam, same seeds; the LSTM's forget gate starts open (bias 3)."
+            </p>
+            {move || message.get().map(|m| view! { <p class="compare-error" role="alert">{m}</p> })}
+            <p class="train-status" role="status">
+                {status}
+                {move || running.get().then(|| format!(" · {:.0} steps/s", rate.get()))}
+            </p>
+            <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
+        </section>
+    }
+}
