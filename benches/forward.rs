@@ -218,17 +218,27 @@ mod browser {
 
     wasm_bindgen_test_configure!(run_in_browser);
 
+    /// Criterion's sample count `n` for `r` passes per measurement time, so it neither
+    /// warns nor overruns. Its linear schedule (d, 2d, …, nd passes; d ≥ 2 wanted) needs
+    /// `n(n+1) ≤ r`; when that leaves `n` below its minimum of 10, pick an `n` for which it
+    /// switches to flat sampling (`n(n+1) > 4r`) with ≥ 2 passes per sample (`n < r`).
+    fn criterion_samples(r: f64) -> usize {
+        let linear = (r.sqrt() as usize).saturating_sub(1);
+        if linear >= 10 {
+            linear.min(100)
+        } else {
+            ((2.0 * r.sqrt()).ceil() as usize).clamp(10, 100)
+        }
+    }
+
     #[wasm_bindgen_bench]
     fn lstm_forward(_: &mut Criterion) {
         let mut rows = Vec::new();
         for case in SIZES.map(Case::new) {
             let stats = measure(&case);
-            // Criterion's own sampling over ~2 s. Sample count sized from the median above so
-            // that both its linear (1d + 2d + … + nd passes) and flat (n samples of ≥ 2 passes)
-            // schedules fit the budget; Criterion's minimum is 10.
+            // Criterion's own sampling over ~2 s, with a sample count that fits the budget.
             let target = Duration::from_secs(2);
-            let ratio = secs(target) * 1e9 / stats.median_ns;
-            let samples = (ratio.sqrt().min(ratio / 2.0) as usize).clamp(10, 100);
+            let samples = criterion_samples(secs(target) * 1e9 / stats.median_ns);
             let mut c = Criterion::default()
                 .with_location(file!(), module_path!())
                 .warm_up_time(Duration::from_millis(500))

@@ -445,3 +445,33 @@ async fn training_steps_all_three_models_and_rejects_a_bad_learning_rate() {
         status()
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_trained_model_can_be_watched_in_the_visualiser() {
+    let root = mount_app();
+    settle().await;
+    let by_text = |text: &str| -> HtmlElement {
+        all(&root, ".training button")
+            .into_iter()
+            .find(|b| b.text_content().unwrap() == text)
+            .unwrap()
+            .unchecked_into()
+    };
+    by_text("Step").click();
+    settle().await;
+    by_text("Show the LSTM").click();
+    settle().await;
+    let badge = all(&root, ".model-badge").remove(0).text_content().unwrap();
+    assert!(
+        badge.contains("LSTM trained 1 steps")
+            && badge.contains("H = 16")
+            && badge.contains("D = 5"),
+        "{badge}"
+    );
+    // The remember task's sequence: 22 steps of 5 inputs (4 class channels and a recall cue).
+    assert_eq!(slider_value(&root), "22");
+    assert_eq!(
+        all(&table_for(&root, "Forget gate f"), "tbody tr").len(),
+        16
+    );
+}

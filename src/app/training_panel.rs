@@ -8,6 +8,7 @@ use plotters_canvas::CanvasBackend;
 
 use super::canvas::context_2d;
 use super::hooks::{use_animation_frames, use_canvas_size};
+use super::SessionWrite;
 use crate::model::TrainConfig;
 use crate::state::training::TrainingRun;
 use crate::viz::charts::{draw_log_lines, LogLine, UNIT_COLORS};
@@ -24,8 +25,27 @@ const MAX_STEPS: usize = 3000;
 /// The training panel: set up, Train/Pause, Step, Reset, learning rate and batch size.
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
+    let SessionWrite(set_session) = expect_context();
     let run = RwSignal::new(None::<TrainingRun>);
     let (running, set_running) = signal(false);
+    // Shows a trained model in the visualiser above, on a fresh sequence from the task.
+    let show = move |k: usize| {
+        let picked = run.with_untracked(|r| {
+            let r = r.as_ref()?;
+            let lane = r.lanes.get(k)?;
+            let sample = r.sample(r.steps() as u64 + 7).ok()?;
+            let name = format!("{} trained {} steps", lane.name, r.steps());
+            Some((
+                name,
+                lane.trainer.model().cell().clone(),
+                sample.inputs().to_owned(),
+            ))
+        });
+        if let Some((name, params, x)) = picked {
+            set_running.set(false);
+            set_session.update(|s| s.load_model(&name, params, &x));
+        }
+    };
     let (message, set_message) = signal(None::<String>);
     let (rate, set_rate) = signal(0.0f64);
     let lr_text = RwSignal::new("0.01".to_string());
@@ -202,6 +222,24 @@ pub fn TrainingPanel() -> impl IntoView {
             <p class="train-status" role="status">
                 {status}
                 {move || running.get().then(|| format!(" · {:.0} steps/s", rate.get()))}
+            </p>
+            <p class="train-show">
+                "Watch a trained model's gates above: "
+                {["LSTM", "GRU", "RNN"]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, name)| {
+                        view! {
+                            <button
+                                type="button"
+                                disabled=move || run.with(Option::is_none)
+                                on:click=move |_| show(k)
+                            >
+                                {format!("Show the {name}")}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </p>
             <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
         </section>

@@ -93,6 +93,8 @@ pub enum ModelSource {
     SeedExample,
     /// Seeded random initialisation.
     Random(ModelConfig),
+    /// Weights from elsewhere (a model trained in the page), with their name.
+    Loaded(String),
 }
 
 /// A model, the text the user typed, and the trace of the last text that was valid.
@@ -259,6 +261,20 @@ impl Session {
         }
     }
 
+    /// Shows `params` (e.g. a model trained in the page, named `name`) on the input `x`.
+    /// Sizes beyond the app's limits are refused with [`Session::model_error`] set.
+    pub fn load_model(&mut self, name: &str, params: Params, x: &Array2<f32>) {
+        let (h, d) = (params.hidden_size(), params.input_size());
+        if h > APP_MAX_HIDDEN || d > APP_MAX_INPUT || x.ncols() != d {
+            self.model_error = Some(format!("{name}: H = {h}, D = {d} cannot be shown here"));
+            return;
+        }
+        self.source = ModelSource::Loaded(name.to_string());
+        self.params = params;
+        self.model_error = None;
+        self.set_x(x);
+    }
+
     /// Switches back to the seed article's example model and input.
     pub fn use_seed_example(&mut self) {
         *self = Self::seed_example();
@@ -286,6 +302,12 @@ impl Session {
     pub fn config(&self) -> ModelConfig {
         match &self.source {
             ModelSource::Random(cfg) => *cfg,
+            ModelSource::Loaded(_) => ModelConfig {
+                kind: self.params.kind(),
+                hidden: self.params.hidden_size(),
+                input: self.params.input_size(),
+                ..ModelConfig::default()
+            },
             ModelSource::SeedExample => ModelConfig {
                 hidden: 4,
                 input: 1,
@@ -302,6 +324,7 @@ impl Session {
         match &self.source {
             ModelSource::SeedExample => "Seed article example".to_string(),
             ModelSource::Random(c) => format!("Random init, seed {}", c.seed),
+            ModelSource::Loaded(name) => name.clone(),
         }
     }
     pub fn params(&self) -> &Params {
@@ -447,6 +470,34 @@ mod tests {
         assert_eq!(s.trace().steps(), 700);
         assert_eq!(s.trace().x()[[699, 0]], -1.0);
         // Chunked and one-pass runs agree exactly (model::forward's own test).
+    }
+
+    #[test]
+    fn a_loaded_model_is_shown_on_its_input() {
+        let mut s = Session::seed_example();
+        let p = Params::init(
+            CellKind::Gru,
+            16,
+            5,
+            InitConfig {
+                seed: 3,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let x = Array2::from_shape_fn((22, 5), |(t, d)| (t == d) as u8 as f32);
+        s.load_model("Trained GRU", p.clone(), &x);
+        assert_eq!(
+            (s.model_name(), s.params()),
+            ("Trained GRU".to_string(), &p)
+        );
+        assert_eq!(s.trace().x(), x.view());
+        assert_eq!(s.config().hidden, 16);
+        let before = s.trace().clone();
+        let wide = Params::init(CellKind::Lstm, 300, 1, InitConfig::default()).unwrap();
+        s.load_model("too big", wide, &Array2::zeros((3, 1)));
+        assert!(s.model_error().is_some());
+        assert_eq!(s.trace(), &before);
     }
 
     #[test]

@@ -94,6 +94,13 @@ impl TrainingRun {
         Ok(())
     }
 
+    /// A fresh sequence from the task (seeded), to watch a trained model on.
+    pub fn sample(&self, seed: u64) -> Result<Sample, String> {
+        self.task
+            .sample(&mut SplitMix64::new(seed))
+            .map_err(|e| e.to_string())
+    }
+
     /// Steps taken (the same for every model).
     pub fn steps(&self) -> usize {
         self.lanes.first().map_or(0, |l| l.losses.len())

@@ -151,6 +151,11 @@ try {
   check(trained >= 10, `training runs in the page (${trainStatus.trim()})`);
   await page.locator('.training').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(shots, 'training-1366x768.png') });
+  await page.getByRole('button', { name: 'Show the LSTM' }).click();
+  check((await page.locator('.model-badge').textContent()).includes('LSTM trained'), 'a trained model can be shown in the visualiser');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, 'trained-lstm-1366x768.png') });
+  await page.getByRole('button', { name: 'Seed article example' }).click();
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(url);
