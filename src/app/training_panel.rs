@@ -128,6 +128,44 @@ pub fn TrainingPanel() -> impl IntoView {
 
     let canvas = NodeRef::<Canvas>::new();
     let size = use_canvas_size(canvas);
+    let flow_canvas = NodeRef::<Canvas>::new();
+    let flow_size = use_canvas_size(flow_canvas);
+    // The gradient view of the models as they are now (refreshed with each evaluation).
+    Effect::new(move |_| {
+        let Some((w, h)) = flow_size.get() else {
+            return;
+        };
+        let Some(el) = flow_canvas.get() else { return };
+        run.with(|r| {
+            let Some(r) = r else { return };
+            let Ok(ctx) = context_2d(&el, w, h) else {
+                return;
+            };
+            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+                return;
+            };
+            let lines: Vec<LogLine<'_>> = r
+                .lanes
+                .iter()
+                .enumerate()
+                .filter_map(|(k, l)| {
+                    l.flow.as_ref().map(|f| LogLine {
+                        label: l.name,
+                        color: UNIT_COLORS[k],
+                        values: &f.input,
+                        dashed: false,
+                    })
+                })
+                .collect();
+            let _ = draw_log_lines(
+                &backend.into_drawing_area(),
+                &lines,
+                ("timestep t", "‖∂h_T/∂x_t‖"),
+                false,
+            );
+        });
+    });
     Effect::new(move |_| {
         let Some((w, h)) = size.get() else { return };
         let Some(el) = canvas.get() else { return };
@@ -241,7 +279,21 @@ pub fn TrainingPanel() -> impl IntoView {
                     })
                     .collect_view()}
             </p>
+            <div class="train-charts">
+            <figure>
+                <figcaption>"Loss"</figcaption>
             <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
+            </figure>
+            <figure>
+                <figcaption>"Why: how much h"<sub>"T"</sub>" depends on x"<sub>"t"</sub>" (t = 1 holds the class)"</figcaption>
+                <canvas
+                    node_ref=flow_canvas
+                    class="train-chart"
+                    role="img"
+                    aria-label="Line chart of the norm of dh_T/dx_t per timestep for the models being trained, log scale"
+                ></canvas>
+            </figure>
+            </div>
         </section>
     }
 }

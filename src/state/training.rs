@@ -1,8 +1,11 @@
 //! Training in the browser, as a plain type: the same memory task for an LSTM, a GRU and a
 //! traditional RNN, stepped together so their learning curves can be compared live.
 
+use super::gradient_flow::{gradient_flow, GradientFlow};
 use crate::model::rng::SplitMix64;
-use crate::model::{CellKind, InitConfig, Model, Sample, Task, TrainConfig, Trainer};
+use crate::model::{
+    forward, CellKind, InitConfig, InitialState, Model, Sample, Task, TrainConfig, Trainer,
+};
 
 /// Held-out sequences each model is scored on.
 const HELD_OUT: usize = 64;
@@ -17,6 +20,8 @@ pub struct Lane {
     pub losses: Vec<f32>,
     /// Held-out accuracy at the last evaluation.
     pub accuracy: Option<f32>,
+    /// Gradient flow on the probe sequence at the last evaluation.
+    pub flow: Option<GradientFlow>,
 }
 
 /// The models, their task and a fixed held-out set.
@@ -25,6 +30,8 @@ pub struct TrainingRun {
     pub task: Task,
     pub lanes: Vec<Lane>,
     held_out: Vec<Sample>,
+    /// A fixed task sequence on which the gradient flow is measured as training proceeds.
+    probe: Sample,
 }
 
 impl TrainingRun {
@@ -59,12 +66,17 @@ impl TrainingRun {
                 trainer,
                 losses: Vec::new(),
                 accuracy: None,
+                flow: None,
             });
         }
+        let probe = task
+            .sample(&mut SplitMix64::new(4242))
+            .map_err(|e| e.to_string())?;
         let mut run = Self {
             task,
             lanes,
             held_out,
+            probe,
         };
         run.evaluate()?;
         Ok(run)
@@ -82,7 +94,9 @@ impl TrainingRun {
         Ok(())
     }
 
-    /// Scores every model on the held-out set.
+    /// Scores every model on the held-out set and measures its gradient flow on the probe
+    /// sequence (‖∂h_T/∂x_t‖: how much the final state, where the answer is read, still
+    /// depends on each input).
     pub fn evaluate(&mut self) -> Result<(), String> {
         for lane in &mut self.lanes {
             let e = lane
@@ -90,6 +104,10 @@ impl TrainingRun {
                 .eval(&self.held_out)
                 .map_err(|e| format!("{}: {e}", lane.name))?;
             lane.accuracy = e.accuracy;
+            let cell = lane.trainer.model().cell();
+            let trace = forward(cell, self.probe.inputs(), &InitialState::default())
+                .map_err(|e| e.to_string())?;
+            lane.flow = gradient_flow(cell, &trace).ok();
         }
         Ok(())
     }
@@ -116,6 +134,10 @@ mod tests {
         let mut run = TrainingRun::remember(3, TrainConfig::default()).unwrap();
         assert_eq!(run.lanes.len(), 3);
         assert!(run.lanes.iter().all(|l| l.accuracy.is_some()));
+        assert!(run.lanes.iter().all(|l| l
+            .flow
+            .as_ref()
+            .is_some_and(|f| f.input.len() == run.task.steps())));
         for _ in 0..3 {
             run.step().unwrap();
         }
