@@ -4,7 +4,8 @@
 //!
 //! Native: `cargo bench --bench train` (a plain `harness = false` binary timed with
 //! `std::time::Instant`). Without `--bench` (e.g. `cargo test --benches`) it runs one step per
-//! cell and times nothing. Not built for the browser yet (wasm32 `main` is empty).
+//! cell and times nothing. In the browser: `cargo bench --bench train --target
+//! wasm32-unknown-unknown` (a `#[wasm_bindgen_bench]`, timed with `performance.now()`).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -90,3 +91,52 @@ fn main() {
 /// `harness = false` needs a `main`; nothing runs on wasm32 yet.
 #[cfg(target_arch = "wasm32")]
 fn main() {}
+
+/// The same measurement in headless Chromium:
+/// `cargo bench --bench train --target wasm32-unknown-unknown`.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use gatescope::model::{CellKind, InitConfig, Model, Task, TrainConfig, Trainer};
+    use wasm_bindgen_test::{
+        console_log, wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion, Instant,
+    };
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_bench]
+    fn train_steps(_: &mut Criterion) {
+        let task = Task::remember(20);
+        let cfg = TrainConfig::default();
+        let mut out = String::from(
+            "Training steps, wasm32 in headless Chromium: remember N = 20, H = 32, batch 16, Adam\n",
+        );
+        for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+            let init = InitConfig {
+                seed: 1,
+                ..Default::default()
+            };
+            let model = Model::for_task(kind, 32, &task, init).expect("valid model");
+            let mut t = Trainer::new(model, task, cfg).expect("valid trainer");
+            for _ in 0..20 {
+                t.step().expect("step");
+            }
+            let mut times = Vec::new();
+            let begin = Instant::now();
+            while times.len() < 20 || begin.elapsed().as_secs_f64() < 2.0 {
+                let s = Instant::now();
+                t.step().expect("step");
+                times.push(s.elapsed().as_secs_f64());
+            }
+            times.sort_by(|a, b| a.total_cmp(b));
+            let median = times[times.len() / 2];
+            out.push_str(&format!(
+                "{:>5} | {:>8.0} steps/s | {:>6.2} ms/step | {} steps timed\n",
+                kind.name(),
+                1.0 / median,
+                1e3 * median,
+                times.len()
+            ));
+        }
+        console_log!("{out}");
+    }
+}
