@@ -29,11 +29,14 @@ pub fn TrainingPanel() -> impl IntoView {
     let run = RwSignal::new(None::<TrainingRun>);
     let (running, set_running) = signal(false);
     // Shows a trained model in the visualiser above, on a fresh sequence from the task.
+    // Which model the visualiser follows: reloaded with each evaluation while training, on
+    // the same task sequence, so its gates can be watched as it learns.
+    let following = RwSignal::new(None::<usize>);
     let show = move |k: usize| {
         let picked = run.with_untracked(|r| {
             let r = r.as_ref()?;
             let lane = r.lanes.get(k)?;
-            let sample = r.sample(r.steps() as u64 + 7).ok()?;
+            let sample = r.sample(7).ok()?;
             let name = format!("{} trained {} steps", lane.name, r.steps());
             Some((
                 name,
@@ -42,7 +45,6 @@ pub fn TrainingPanel() -> impl IntoView {
             ))
         });
         if let Some((name, params, x)) = picked {
-            set_running.set(false);
             set_session.update(|s| s.load_model(&name, params, &x));
         }
     };
@@ -100,6 +102,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let start = now();
         let mut done = 0usize;
         let mut failed = None;
+        let mut evaluated = false;
         run.update(|r| {
             let Some(r) = r else { return };
             while now() - start < FRAME_BUDGET_MS && r.steps() < MAX_STEPS {
@@ -110,6 +113,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 done += 1;
                 if r.steps() % EVAL_EVERY == 0 {
                     let _ = r.evaluate();
+                    evaluated = true;
                 }
             }
             if r.steps() >= MAX_STEPS {
@@ -120,6 +124,9 @@ pub fn TrainingPanel() -> impl IntoView {
         if let Some(e) = failed {
             set_message.set(Some(e));
             set_running.set(false);
+        }
+        if let (true, Some(k)) = (evaluated, following.get_untracked()) {
+            show(k);
         }
         if dt > 0.0 {
             set_rate.update(|v| *v = 0.8 * *v + 0.2 * done as f64 / dt);
@@ -145,23 +152,35 @@ pub fn TrainingPanel() -> impl IntoView {
             let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
                 return;
             };
-            let lines: Vec<LogLine<'_>> = r
+            let mut lines: Vec<LogLine<'_>> = r
                 .lanes
                 .iter()
                 .enumerate()
                 .filter_map(|(k, l)| {
-                    l.flow.as_ref().map(|f| LogLine {
+                    l.dl_dh.as_ref().map(|d| LogLine {
                         label: l.name,
                         color: UNIT_COLORS[k],
-                        values: &f.input,
+                        values: d,
                         dashed: false,
                     })
                 })
                 .collect();
+            let fp = r
+                .lanes
+                .iter()
+                .find_map(|l| l.flow.as_ref().and_then(|f| f.forget_product.as_ref()));
+            if let Some(fp) = fp {
+                lines.push(LogLine {
+                    label: "LSTM Π f (t+1..T)",
+                    color: UNIT_COLORS[3],
+                    values: fp,
+                    dashed: true,
+                });
+            }
             let _ = draw_log_lines(
                 &backend.into_drawing_area(),
                 &lines,
-                ("timestep t", "‖∂h_T/∂x_t‖"),
+                ("timestep t", "‖∂L/∂h_t‖"),
                 false,
             );
         });
@@ -239,6 +258,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 }>"Step"</button>
                 <button type="button" on:click=move |_| {
                     set_running.set(false);
+                    following.set(None);
                     reset();
                 }>"Reset"</button>
                 <label class="train-field">
@@ -262,7 +282,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 {move || running.get().then(|| format!(" · {:.0} steps/s", rate.get()))}
             </p>
             <p class="train-show">
-                "Watch a trained model's gates above: "
+                "Watch a model's gates above as it trains: "
                 {["LSTM", "GRU", "RNN"]
                     .into_iter()
                     .enumerate()
@@ -271,7 +291,11 @@ pub fn TrainingPanel() -> impl IntoView {
                             <button
                                 type="button"
                                 disabled=move || run.with(Option::is_none)
-                                on:click=move |_| show(k)
+                                aria-pressed=move || (following.get() == Some(k)).to_string()
+                                on:click=move |_| {
+                                    following.set(Some(k));
+                                    show(k);
+                                }
                             >
                                 {format!("Show the {name}")}
                             </button>
@@ -285,12 +309,12 @@ pub fn TrainingPanel() -> impl IntoView {
             <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
             </figure>
             <figure>
-                <figcaption>"Why: how much h"<sub>"T"</sub>" depends on x"<sub>"t"</sub>" (t = 1 holds the class)"</figcaption>
+                <figcaption>"Why: the loss gradient ‖∂L/∂h"<sub>"t"</sub>"‖ reaching each step (t = 1 holds the class)"</figcaption>
                 <canvas
                     node_ref=flow_canvas
                     class="train-chart"
                     role="img"
-                    aria-label="Line chart of the norm of dh_T/dx_t per timestep for the models being trained, log scale"
+                    aria-label="Line chart of the norm of dL/dh_t per timestep for the models being trained, with the LSTM forget-gate product, log scale"
                 ></canvas>
             </figure>
             </div>

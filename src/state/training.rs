@@ -22,6 +22,8 @@ pub struct Lane {
     pub accuracy: Option<f32>,
     /// Gradient flow on the probe sequence at the last evaluation.
     pub flow: Option<GradientFlow>,
+    /// ‖∂L/∂h_t‖ per step for the task's loss on the probe sequence, at the last evaluation.
+    pub dl_dh: Option<Vec<f32>>,
 }
 
 /// The models, their task and a fixed held-out set.
@@ -67,6 +69,7 @@ impl TrainingRun {
                 losses: Vec::new(),
                 accuracy: None,
                 flow: None,
+                dl_dh: None,
             });
         }
         let probe = task
@@ -108,6 +111,12 @@ impl TrainingRun {
             let trace = forward(cell, self.probe.inputs(), &InitialState::default())
                 .map_err(|e| e.to_string())?;
             lane.flow = gradient_flow(cell, &trace).ok();
+            lane.dl_dh = lane
+                .trainer
+                .model()
+                .grads(&self.probe, self.task.loss())
+                .ok()
+                .map(|g| g.cell.dh_norms().to_vec());
         }
         Ok(())
     }
