@@ -22,6 +22,15 @@ const EVAL_EVERY: usize = 25;
 /// Training stops by itself here.
 const MAX_STEPS: usize = 3000;
 
+/// Which gradient the training view plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FlowMetric {
+    /// ‖∂h_T/∂x_t‖: how much the final state still depends on each input.
+    Input,
+    /// ‖∂L/∂h_t‖: the task loss's gradient reaching each step.
+    Loss,
+}
+
 /// The training panel: set up, Train/Pause, Step, Reset, learning rate and batch size.
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
@@ -135,6 +144,7 @@ pub fn TrainingPanel() -> impl IntoView {
 
     let canvas = NodeRef::<Canvas>::new();
     let size = use_canvas_size(canvas);
+    let (metric, set_metric) = signal(FlowMetric::Input);
     let flow_canvas = NodeRef::<Canvas>::new();
     let flow_size = use_canvas_size(flow_canvas);
     // The gradient view of the models as they are now (refreshed with each evaluation).
@@ -152,15 +162,21 @@ pub fn TrainingPanel() -> impl IntoView {
             let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
                 return;
             };
+            let by_input = metric.get() == FlowMetric::Input;
             let mut lines: Vec<LogLine<'_>> = r
                 .lanes
                 .iter()
                 .enumerate()
                 .filter_map(|(k, l)| {
-                    l.dl_dh.as_ref().map(|d| LogLine {
+                    let values = if by_input {
+                        l.flow.as_ref().map(|f| &f.input[..])
+                    } else {
+                        l.dl_dh.as_deref()
+                    };
+                    values.map(|values| LogLine {
                         label: l.name,
                         color: UNIT_COLORS[k],
-                        values: d,
+                        values,
                         dashed: false,
                     })
                 })
@@ -177,10 +193,15 @@ pub fn TrainingPanel() -> impl IntoView {
                     dashed: true,
                 });
             }
+            let y = if by_input {
+                "‖∂h_T/∂x_t‖"
+            } else {
+                "‖∂L/∂h_t‖"
+            };
             let _ = draw_log_lines(
                 &backend.into_drawing_area(),
                 &lines,
-                ("timestep t", "‖∂L/∂h_t‖"),
+                ("timestep t", y),
                 false,
             );
         });
@@ -309,12 +330,30 @@ pub fn TrainingPanel() -> impl IntoView {
             <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
             </figure>
             <figure>
-                <figcaption>"Why: the loss gradient ‖∂L/∂h"<sub>"t"</sub>"‖ reaching each step (t = 1 holds the class)"</figcaption>
+                <figcaption class="flow-caption">
+                    <span>"Why: gradient flow back to each step (t = 1 holds the class)"</span>
+                    <span class="switch" role="group" aria-label="Gradient measure">
+                        <button
+                            aria-label="Plot the norm of dh_T/dx_t"
+                            aria-pressed=move || (metric.get() == FlowMetric::Input).to_string()
+                            on:click=move |_| set_metric.set(FlowMetric::Input)
+                        >
+                            "∂h"<sub>"T"</sub>"/∂x"<sub>"t"</sub>
+                        </button>
+                        <button
+                            aria-label="Plot the norm of dL/dh_t"
+                            aria-pressed=move || (metric.get() == FlowMetric::Loss).to_string()
+                            on:click=move |_| set_metric.set(FlowMetric::Loss)
+                        >
+                            "∂L/∂h"<sub>"t"</sub>
+                        </button>
+                    </span>
+                </figcaption>
                 <canvas
                     node_ref=flow_canvas
                     class="train-chart"
                     role="img"
-                    aria-label="Line chart of the norm of dL/dh_t per timestep for the models being trained, with the LSTM forget-gate product, log scale"
+                    aria-label="Line chart of the gradient norm per timestep for the models being trained, with the LSTM forget-gate product, log scale"
                 ></canvas>
             </figure>
             </div>
