@@ -388,6 +388,24 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
     );
     let flow = table_for(&root, "‖∂h_T/∂x_t‖ per timestep");
     assert_eq!(all(&flow, "tbody tr").len(), 3);
+    // The user picks the models: without the GRU two remain; one alone is not a comparison.
+    let boxes: Vec<HtmlInputElement> = all(&root, ".compare-pick input")
+        .into_iter()
+        .map(|e| e.unchecked_into())
+        .collect();
+    boxes[1].click();
+    settle().await;
+    assert_eq!(all(&root, ".compare .heatmap canvas[role=img]").len(), 2);
+    boxes[2].click();
+    settle().await;
+    let msg = all(&root, ".compare .compare-error")
+        .remove(0)
+        .text_content()
+        .unwrap();
+    assert!(msg.contains("at least two"), "{msg}");
+    boxes[1].click();
+    boxes[2].click();
+    settle().await;
     // Editing the input updates the comparison too.
     type_into(&root, "1, 0, 0");
     settle().await;

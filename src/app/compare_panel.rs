@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::gradient_flow_chart::GradientFlowChart;
 use super::{HeatmapPanel, SessionRead};
-use crate::model::Series;
-use crate::state::compare::compare_traces;
+use crate::model::{CellKind, Series};
+use crate::state::compare::{compare_traces, COMPARED};
 use crate::state::SharedTrace;
 
 /// "With vs without long-term memory": off by default; when on, three h heatmaps (LSTM, GRU,
@@ -15,6 +15,7 @@ use crate::state::SharedTrace;
 pub fn ComparePanel() -> impl IntoView {
     let SessionRead(session) = expect_context();
     let (open, set_open) = signal(false);
+    let (chosen, set_chosen) = signal(vec![CellKind::Lstm, CellKind::Gru, CellKind::Rnn]);
     // Only what the comparison depends on, so progress ticks and messages don't recompute it.
     let inputs =
         Memo::new(move |_| session.with(|s| (s.shared_trace(), s.params().clone(), s.config())));
@@ -23,7 +24,7 @@ pub fn ComparePanel() -> impl IntoView {
             return None;
         }
         Some(inputs.with(|(trace, params, cfg)| {
-            compare_traces(params, *cfg, trace.x()).map(|v| {
+            compare_traces(params, *cfg, trace.x(), &chosen.get()).map(|v| {
                 v.into_iter()
                     .map(|c| (c.name, c.kind, c.params, SharedTrace::new(c.trace)))
                     .collect::<Vec<_>>()
@@ -63,6 +64,31 @@ pub fn ComparePanel() -> impl IntoView {
                 >
                     {move || if open.get() { "Hide comparison" } else { "Compare LSTM, GRU and RNN" }}
                 </button>
+            </div>
+            <div class="compare-pick" role="group" aria-label="Models to compare">
+                {COMPARED
+                    .into_iter()
+                    .map(|(kind, name)| {
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || chosen.with(|c| c.contains(&kind))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        set_chosen.update(|c| {
+                                            c.retain(|k| *k != kind);
+                                            if on {
+                                                c.push(kind);
+                                            }
+                                        });
+                                    }
+                                />
+                                {name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
             </div>
             {body}
         </section>

@@ -23,16 +23,20 @@ pub struct Compared {
     pub trace: Trace,
 }
 
-/// Runs `x` through each of [`COMPARED`]: the shown model itself for its own cell kind
+/// Runs `x` through each of [`COMPARED`] that is `chosen` (at least two): the shown model itself for its own cell kind
 /// (`shown`), and a seeded init with `cfg`'s sizes, seed and scale for the others. Refuses
 /// work beyond [`SYNC_WORK`] in total, with a message, rather than freezing the page.
 pub fn compare_traces(
     shown: &Params,
     cfg: ModelConfig,
     x: ArrayView2<'_, f32>,
+    chosen: &[CellKind],
 ) -> Result<Vec<Compared>, String> {
+    if chosen.len() < 2 {
+        return Err("Choose at least two models to compare.".to_string());
+    }
     let mut models = Vec::new();
-    for (kind, name) in COMPARED {
+    for (kind, name) in COMPARED.into_iter().filter(|(k, _)| chosen.contains(k)) {
         let params = if kind == shown.kind() {
             shown.clone()
         } else {
@@ -74,7 +78,20 @@ mod tests {
     #[test]
     fn the_shown_model_is_one_of_the_three() {
         let s = Session::seed_example();
-        let all = compare_traces(s.params(), s.config(), s.trace().x()).unwrap();
+        let every = [CellKind::Lstm, CellKind::Gru, CellKind::Rnn];
+        let all = compare_traces(s.params(), s.config(), s.trace().x(), &every).unwrap();
+        let two = compare_traces(
+            s.params(),
+            s.config(),
+            s.trace().x(),
+            &[CellKind::Rnn, CellKind::Lstm],
+        )
+        .unwrap();
+        assert_eq!(
+            two.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            vec![CellKind::Lstm, CellKind::Rnn]
+        );
+        assert!(compare_traces(s.params(), s.config(), s.trace().x(), &[CellKind::Gru]).is_err());
         let kinds: Vec<CellKind> = all.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, vec![CellKind::Lstm, CellKind::Gru, CellKind::Rnn]);
         assert_eq!(
@@ -104,7 +121,8 @@ mod tests {
         });
         s.set_input(&vec!["1"; 300].join(","));
         while !s.advance_pending(1000) {}
-        let e = compare_traces(s.params(), s.config(), s.trace().x()).unwrap_err();
+        let every = [CellKind::Lstm, CellKind::Gru, CellKind::Rnn];
+        let e = compare_traces(s.params(), s.config(), s.trace().x(), &every).unwrap_err();
         assert!(e.contains("multiply-adds"), "{e}");
     }
 }
