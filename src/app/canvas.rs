@@ -36,6 +36,20 @@ pub fn context_2d(
     Ok(ctx)
 }
 
+/// A plotters backend on `canvas`, its backing store sized to `w × h` CSS pixels at the
+/// device pixel ratio, plus that ratio. plotters draws in backing-store pixels, so the
+/// CSS-pixel transform of [`context_2d`] is undone first.
+pub fn plotters_backend(
+    canvas: &HtmlCanvasElement,
+    w: f64,
+    h: f64,
+) -> Option<(plotters_canvas::CanvasBackend, f64)> {
+    let ctx = context_2d(canvas, w, h).ok()?;
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;
+    let dpr = canvas.width() as f64 / w.max(1.0);
+    plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).map(|b| (b, dpr))
+}
+
 /// Puts a pixel buffer into a detached canvas of its own size, to be scaled onto the
 /// visible canvas on every repaint without rebuilding the pixels.
 pub fn pixels_to_canvas(pixels: &Pixels) -> Result<HtmlCanvasElement, JsValue> {

@@ -4,9 +4,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
-use super::canvas::context_2d;
+use super::canvas::plotters_backend;
 use super::hooks::use_canvas_size;
 use crate::model::{CellKind, Params};
 use crate::state::gradient_flow::{gradient_flow, GradientFlow};
@@ -64,11 +63,7 @@ pub fn GradientFlowChart(
     Effect::new(move |_| {
         let Some((w, h)) = size.get() else { return };
         let Some(el) = canvas.get() else { return };
-        let Ok(ctx) = context_2d(&el, w, h) else {
-            return;
-        };
-        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-        let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+        let Some((backend, _)) = plotters_backend(&el, w, h) else {
             return;
         };
         stored.with_value(|ok| {

@@ -3,9 +3,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
-use super::canvas::context_2d;
+use super::canvas::plotters_backend;
 use super::hooks::use_canvas_size;
 use super::{CurrentStep, SelectionRead, TraceSignal};
 use crate::model::Series;
@@ -43,16 +42,7 @@ pub fn LineChart(
             if tr.get(series).is_none() {
                 return;
             }
-            // Size the backing store to the CSS box first; plotters then draws in its pixels.
-            // plotters works in backing-store pixels, so undo the CSS-pixel transform.
-            let dpr = match context_2d(&el, w, h) {
-                Ok(ctx) => {
-                    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-                    el.width() as f64 / w.max(1.0)
-                }
-                Err(_) => return,
-            };
-            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+            let Some((backend, dpr)) = plotters_backend(&el, w, h) else {
                 return;
             };
             let area = backend.into_drawing_area();

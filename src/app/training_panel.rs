@@ -4,9 +4,8 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
-use super::canvas::context_2d;
+use super::canvas::plotters_backend;
 use super::hooks::{use_animation_frames, use_canvas_size};
 use super::SessionWrite;
 use crate::model::TrainConfig;
@@ -155,11 +154,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let Some(el) = flow_canvas.get() else { return };
         run.with(|r| {
             let Some(r) = r else { return };
-            let Ok(ctx) = context_2d(&el, w, h) else {
-                return;
-            };
-            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+            let Some((backend, _)) = plotters_backend(&el, w, h) else {
                 return;
             };
             let by_input = metric.get() == FlowMetric::Input;
@@ -211,11 +206,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let Some(el) = canvas.get() else { return };
         run.with(|r| {
             let Some(r) = r else { return };
-            let Ok(ctx) = context_2d(&el, w, h) else {
-                return;
-            };
-            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-            let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+            let Some((backend, _)) = plotters_backend(&el, w, h) else {
                 return;
             };
             let lines: Vec<LogLine<'_>> = r
