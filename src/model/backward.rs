@@ -141,7 +141,7 @@ pub fn mse_loss(trace: &Trace, target: ArrayView2<'_, f32>) -> Result<(f32, Arra
 }
 
 /// Backpropagation through time over `trace`, which must be the complete output of
-/// [`forward`](super::forward) with these `params` (the trace does not record the weights,
+/// [`forward`](super::forward()) with these `params` (the trace does not record the weights,
 /// so this is not checked). `dl_dh` (`[T, H]`) is the direct `∂L/∂h_t` of the loss, e.g. from
 /// [`mse_loss`]; a loss on the last state only has zero rows before the last.
 ///

@@ -2,8 +2,8 @@
 //!
 //! - [`params`]: weights in PyTorch's layout, seeded init, the seed's per-gate view.
 //! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).
-//! - [`forward`]: the sequence loop, returning a [`Trace`] of every gate at every step.
-//! - [`backward`]: backpropagation through time from a [`Trace`], returning [`Grads`].
+//! - [`forward`](mod@forward): the sequence loop, returning a [`Trace`] of every gate at every step.
+//! - [`backward`](mod@backward): backpropagation through time from a [`Trace`], returning [`Grads`].
 //! - [`train`]: a readout, losses, mini-batch training with SGD / Adam ([`optim`]) on the
 //!   seeded toy [`tasks`].
 //! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
@@ -21,6 +21,7 @@ pub mod rng;
 pub mod tasks;
 pub mod trace;
 pub mod train;
+pub mod trainer;
 
 pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
@@ -31,7 +32,5 @@ pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPU
 pub use parse::{parse_sequence, parse_vector, ParseError};
 pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};
-pub use train::{
-    readout_loss, EvalReport, LossGrad, Model, SampleGrads, StepReport, TrainConfig, TrainError,
-    Trainer,
-};
+pub use train::{readout_loss, EvalReport, LossGrad, Model, SampleGrads};
+pub use trainer::{StepReport, TrainConfig, TrainError, Trainer};
