@@ -168,22 +168,18 @@ pub fn paint_heatmap(
     if let Some((t, u)) = overlay.selection.filter(|&(t, u)| t < t_len && u < units) {
         let (sx0, sx1) = grid.column_span(t);
         let (sy0, sy1) = grid.row_span(u);
-        ctx.set_stroke_style_str("#ffffff");
-        ctx.set_line_width(5.0);
-        ctx.stroke_rect(
+        let (x, y, w, h) = (
             sx0 + 2.5,
             sy0 + 2.5,
             (sx1 - sx0 - 5.0).max(1.0),
             (sy1 - sy0 - 5.0).max(1.0),
         );
-        ctx.set_stroke_style_str("#e0007a");
-        ctx.set_line_width(2.5);
-        ctx.stroke_rect(
-            sx0 + 2.5,
-            sy0 + 2.5,
-            (sx1 - sx0 - 5.0).max(1.0),
-            (sy1 - sy0 - 5.0).max(1.0),
-        );
+        // A white halo under the magenta ring keeps it visible on every colour of the scale.
+        for (colour, width) in [("#ffffff", 5.0), ("#e0007a", 2.5)] {
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(width);
+            ctx.stroke_rect(x, y, w, h);
+        }
     }
     Ok(grid)
 }

@@ -18,6 +18,15 @@ pub const UNIT_COLORS: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
 ];
 
+/// Tick labels for step axes: whole steps only.
+fn whole_steps(x: &f32) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// `UNIT_COLORS[k]` as a CSS colour, for legends drawn in HTML beside a chart.
 pub fn unit_color_css(unit: usize) -> String {
     let RGBColor(r, g, b) = UNIT_COLORS[unit % UNIT_COLORS.len()];
@@ -59,13 +68,7 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         .x_desc("timestep t")
         .y_desc(series.symbol())
         .x_labels(t_len.clamp(2, 10))
-        .x_label_formatter(&|x| {
-            if x.fract() == 0.0 {
-                format!("{x:.0}")
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&whole_steps)
         .y_labels(6)
         .light_line_style(RGBColor(236, 236, 236))
         .label_style(("sans-serif", 14))
@@ -223,13 +226,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(t_len.clamp(2, 10))
-        .x_label_formatter(&|x| {
-            if x.fract() == 0.0 {
-                format!("{x:.0}")
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&whole_steps)
         .y_label_formatter(&|y| format!("{y:.0e}"))
         .light_line_style(RGBColor(236, 236, 236))
         .label_style(("sans-serif", 13))
