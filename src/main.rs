@@ -1,6 +1,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
+    gatescope::app::install_panic_hook();
     leptos::mount::mount_to_body(gatescope::app::App);
 }
 

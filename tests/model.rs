@@ -117,6 +117,57 @@ fn forget_bias_option_sets_the_f_block() {
     assert_eq!(p.bias_hh().slice(ndarray::s![3..6]).to_vec(), vec![0.0; 3]);
 }
 
+/// The memory-gate bias sets block 1 (LSTM f, GRU z) and nothing else: every other weight
+/// and bias is the plain seeded draw, and the RNN (no gate) is left as drawn.
+#[test]
+fn memory_bias_sets_the_lstm_f_and_the_gru_z_block_only() {
+    let h = 3;
+    for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+        let plain = Params::init(kind, h, 2, InitConfig::default()).unwrap();
+        let biased = Params::init(
+            kind,
+            h,
+            2,
+            InitConfig {
+                forget_bias: Some(3.0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(biased.weight_ih(), plain.weight_ih(), "{kind:?}");
+        assert_eq!(biased.weight_hh(), plain.weight_hh(), "{kind:?}");
+        for row in 0..kind.gate_blocks() * h {
+            let (ih, hh) = (biased.bias_ih()[row], biased.bias_hh()[row]);
+            if kind != CellKind::Rnn && (h..2 * h).contains(&row) {
+                assert_eq!((ih, hh), (3.0, 0.0), "{kind:?} row {row}");
+            } else {
+                assert_eq!(ih, plain.bias_ih()[row], "{kind:?} row {row}");
+                assert_eq!(hh, plain.bias_hh()[row], "{kind:?} row {row}");
+            }
+        }
+    }
+    // A GRU with z ≈ 1 keeps its state: from h0, one step of any input barely moves it.
+    let gru = Params::init(
+        CellKind::Gru,
+        h,
+        2,
+        InitConfig {
+            forget_bias: Some(30.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let h0 = InitialState {
+        h0: vec![0.5, -0.25, 0.75],
+        c0: Vec::new(),
+    };
+    let trace = forward(&gru, Array2::ones((1, 2)).view(), &h0).unwrap();
+    assert!(trace.get(Series::Z).unwrap().iter().all(|&z| z > 0.999));
+    for (a, b) in trace.get(Series::H).unwrap().row(0).iter().zip(&h0.h0) {
+        assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    }
+}
+
 #[test]
 fn huge_inputs_never_give_nan_or_inf() {
     for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
@@ -269,4 +320,27 @@ fn input_files_are_checked_against_d() {
         .to_string();
     assert!(e.contains("step 1") && e.contains("expected 2"), "{e}");
     assert!(io::input_from_json("[[1e39]]", 1).is_err());
+}
+
+/// The `T·H` bound holds in the core, not only in the app's form: a trace of 100 000 steps at
+/// H = 512 (1.2 GB of f32) is refused before anything is allocated.
+#[test]
+fn traces_beyond_the_memory_bound_are_refused_before_allocating() {
+    use gatescope::model::MAX_TRACE_ENTRIES;
+    let p = Params::init(CellKind::Lstm, 512, 1, InitConfig::default()).unwrap();
+    let x = Array2::<f32>::zeros((MAX_STEPS, 1));
+    match forward(&p, x.view(), &InitialState::default()) {
+        Err(ModelError::Size {
+            what, value, max, ..
+        }) => {
+            assert!(what.contains("T·H"), "{what}");
+            assert_eq!(value as u64, MAX_STEPS as u64 * 512);
+            assert_eq!(max as u64, MAX_TRACE_ENTRIES);
+        }
+        other => panic!("expected a size error, got {:?}", other.map(|t| t.steps())),
+    }
+    let fits = (MAX_TRACE_ENTRIES / 512) as usize;
+    let p8 = Params::init(CellKind::Rnn, 512, 1, InitConfig::default()).unwrap();
+    let x = Array2::<f32>::zeros((fits + 1, 1));
+    assert!(forward(&p8, x.view(), &InitialState::default()).is_err());
 }

@@ -9,6 +9,7 @@ use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
 use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
 use crate::model::Series;
+use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
 use crate::viz::{format_compact, format_sig, heatmap_pixels, ColorScale, Grid};
 
@@ -38,6 +39,14 @@ pub fn HeatmapPanel(
     let size = use_canvas_size(canvas);
     let grid = StoredValue::new(None::<Grid>);
     let hover = RwSignal::new(None::<(usize, usize, f64, f64)>);
+    // A new trace may be shorter or narrower: the hovered cell from the old one is dropped,
+    // and the tooltip below re-checks it against the trace it reads anyway.
+    Effect::new(move |prev: Option<()>| {
+        trace.track();
+        if prev.is_some() {
+            hover.set(None);
+        }
+    });
 
     let scale = Memo::new(move |_| {
         trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
@@ -80,20 +89,15 @@ pub fn HeatmapPanel(
     };
     let on_click = move |ev: web_sys::MouseEvent| {
         if let Some(((t, u), _)) = cell_under(&ev) {
-            set_selection.update(|s| {
-                *s = if *s == Some((t, u)) {
-                    None
-                } else {
-                    Some((t, u))
-                }
-            });
+            set_selection.update(|s| *s = toggle(*s, (t, u)));
         }
     };
     let tt_label = label.clone();
     let tooltip = move || {
         let (t, u, x, y) = hover.get()?;
         let (value, xt) = trace.with(|tr| {
-            let v = tr.get(series).map(|a| a[[t, u]]);
+            let (t, u) = within(Some((t, u)), tr.steps(), tr.hidden_size())?;
+            let v = tr.get(series).and_then(|a| a.get([t, u]).copied());
             let x = tr
                 .x()
                 .row(t)
@@ -101,8 +105,8 @@ pub fn HeatmapPanel(
                 .map(|v| format_sig(*v, 4))
                 .collect::<Vec<_>>()
                 .join(", ");
-            (v, x)
-        });
+            Some((v, x))
+        })?;
         let flip = x > g_w(grid) * 0.6;
         let style = format!(
             "left: {x:.0}px; top: {y:.0}px; transform: translate({}, 14px)",

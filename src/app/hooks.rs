@@ -43,7 +43,7 @@ pub fn use_animation_frames(active: Signal<bool>, on_frame: impl FnMut(f64) + 's
             let dt = last.get().map_or(0.0, |l| (now - l) / 1000.0);
             last.set(Some(now));
             (on_frame.borrow_mut())(dt);
-            if active.get_untracked() {
+            if active.try_get_untracked().unwrap_or(false) {
                 request();
             } else {
                 last.set(None);
@@ -121,8 +121,8 @@ pub fn use_canvas_size(canvas: NodeRef<leptos::html::Canvas>) -> ReadSignal<Opti
             if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
                 let r = entry.content_rect();
                 let new = Some((r.width(), r.height()));
-                if size.get_untracked() != new {
-                    set_size.set(new);
+                if size.try_get_untracked().is_some_and(|old| old != new) {
+                    set_size.try_set(new);
                 }
             }
         });
@@ -138,4 +138,37 @@ pub fn use_canvas_size(canvas: NodeRef<leptos::html::Canvas>) -> ReadSignal<Opti
     });
     on_cleanup(move || (cleanup.take())());
     size
+}
+
+/// Work scheduled for after the next paint: an animation frame, then a zero-delay timeout.
+/// Dropping it does nothing; [`Deferred::cancel`] stops whichever of the two is pending.
+pub struct Deferred {
+    frame: Rc<Cell<Option<AnimationFrameRequestHandle>>>,
+    timeout: Rc<Cell<Option<TimeoutHandle>>>,
+}
+
+impl Deferred {
+    /// Runs `work` once the frame that shows the current change has been painted.
+    pub fn after_paint(work: impl FnOnce() + 'static) -> Self {
+        let frame: Rc<Cell<Option<AnimationFrameRequestHandle>>> = Rc::default();
+        let timeout: Rc<Cell<Option<TimeoutHandle>>> = Rc::default();
+        let slot = timeout.clone();
+        let done = frame.clone();
+        let handle = request_animation_frame_with_handle(move || {
+            done.set(None);
+            slot.set(set_timeout_with_handle(work, std::time::Duration::ZERO).ok());
+        });
+        frame.set(handle.ok());
+        Self { frame, timeout }
+    }
+
+    /// Cancels the frame or the timeout, whichever has not run yet.
+    pub fn cancel(self) {
+        if let Some(h) = self.frame.take() {
+            h.cancel();
+        }
+        if let Some(h) = self.timeout.take() {
+            h.clear();
+        }
+    }
 }

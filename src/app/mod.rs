@@ -8,6 +8,7 @@ mod heatmap_panel;
 mod hooks;
 mod line_chart;
 mod model_panel;
+mod panic_banner;
 mod sequence_editor;
 mod sequence_input;
 mod step_vectors;
@@ -23,6 +24,7 @@ pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
 pub use line_chart::LineChart;
 pub use model_panel::ModelPanel;
+pub use panic_banner::{install_panic_hook, show_internal_error, BANNER_ID};
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
 pub use step_vectors::StepVectors;
@@ -74,10 +76,8 @@ pub fn App() -> impl IntoView {
         if let Some(old) = prev.filter(|&old| old != steps) {
             set_playback.update(|p| p.resize(old, steps));
         }
-        if selection
-            .get_untracked()
-            .is_some_and(|(t, u)| t >= steps || u >= units)
-        {
+        let sel = selection.get_untracked();
+        if crate::state::selection::within(sel, steps, units) != sel {
             set_selection.set(None);
         }
         steps
@@ -97,8 +97,8 @@ pub fn App() -> impl IntoView {
         let now = move || perf.as_ref().map_or(0.0, |p| p.now());
         let start = now();
         set_session.update(|s| {
-            let chunk =
-                (1_000_000 / crate::state::session::work_per_step(s.params()).max(1)).max(1);
+            let per_step = crate::state::session::work_per_step(s.params()).max(1);
+            let chunk = usize::try_from(1_000_000 / per_step).unwrap_or(1).max(1);
             while !s.advance_pending(chunk) && now() - start < 10.0 {}
         });
     });

@@ -67,9 +67,9 @@ impl Editor {
         self.set_session.update(|s| s.set_value(t, d, v));
     }
 
-    fn reject(&self, t: usize, d: usize, text: &str) -> bool {
+    fn checked(&self, t: usize, d: usize, text: &str) -> Option<f32> {
         match parse_cell(text) {
-            Ok(_) => false,
+            Ok(v) => Some(v),
             Err(e) => {
                 let dims = self.shape.get_untracked().1;
                 let message = cell_error_message(t, d, dims, &e);
@@ -79,7 +79,7 @@ impl Editor {
                     message,
                     trace: self.trace.get_untracked(),
                 }));
-                true
+                None
             }
         }
     }
@@ -98,8 +98,8 @@ impl Editor {
             });
             return;
         }
-        if !self.reject(t, d, text) {
-            self.set(t, d, parse_cell(text).expect("checked"));
+        if let Some(v) = self.checked(t, d, text) {
+            self.set(t, d, v);
         }
     }
 
@@ -119,10 +119,10 @@ impl Editor {
                 let text = input.value();
                 let base = if text.trim() == format_cell(current) {
                     current
-                } else if self.reject(t, d, &text) {
-                    return;
+                } else if let Some(v) = self.checked(t, d, &text) {
+                    v
                 } else {
-                    parse_cell(&text).expect("checked")
+                    return;
                 };
                 self.set(t, d, nudge(base, ev.key() == "ArrowUp", ev.shift_key()));
                 // When the new value equals the old one the trace is new but the text is the

@@ -4,6 +4,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::hooks::Deferred;
 use super::{CurrentStep, PlaybackRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::table_steps;
@@ -45,50 +46,54 @@ pub fn ValueTable(
         let (t_len, h) = trace.with(|t| (t.steps(), t.hidden_size()));
         // Quantised: the window only moves when the current step leaves it.
         let w = window_len(h);
-        let page_end = (anchor.get() / w + 1) * w - 1;
+        let page_end = (anchor.get() / w).saturating_add(1).saturating_mul(w) - 1;
         table_steps(t_len, h, page_end.min(t_len.saturating_sub(1)), w)
     });
     // Tables are for screen readers, not for the next frame: they are built and written
     // after the frame that shows a change has been painted (an animation frame, then a
-    // zero-delay timeout), and only the newest of several pending tables is written.
+    // zero-delay timeout), and only the newest of several pending tables is written. The
+    // pending frame and timeout are cancelled when a newer table is asked for and when the
+    // table is unmounted (a cell switch, compare mode closing), and the deferred code only
+    // reads signals with `try_` accessors, so it never touches a disposed signal.
     let (written, set_written) = signal(0u32);
-    let generation = StoredValue::new(0u64);
+    let pending = StoredValue::new_local(None::<Deferred>);
     Effect::new(move |_| {
         let steps = window.get();
         trace.track();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
-                    if generation.get_value() != mine {
-                        return;
-                    }
-                    let Some(div) = holder.get_untracked() else {
-                        return;
-                    };
-                    let html = trace.with_untracked(|tr| {
-                        let values = tr.get(series)?;
-                        let t_len = values.nrows();
-                        let caption = if steps.len() < t_len {
-                            format!(
-                                "{} (steps {}–{} of {})",
-                                caption.get_value(),
-                                steps.start + 1,
-                                steps.end,
-                                t_len
-                            )
-                        } else {
-                            caption.get_value()
-                        };
-                        Some(value_table_html(&caption, values, steps))
-                    });
-                    div.set_inner_html(&html.unwrap_or_default());
-                    set_written.update(|n| *n = n.wrapping_add(1));
-                },
-                std::time::Duration::ZERO,
-            );
-        });
+        let write = move || {
+            let Some(div) = holder.try_get_untracked().flatten() else {
+                return;
+            };
+            let Some(caption) = caption.try_get_value() else {
+                return;
+            };
+            let html = trace.try_with_untracked(|tr| {
+                let values = tr.get(series)?;
+                let t_len = values.nrows();
+                let caption = if steps.len() < t_len {
+                    format!(
+                        "{caption} (steps {}–{} of {})",
+                        steps.start + 1,
+                        steps.end,
+                        t_len
+                    )
+                } else {
+                    caption
+                };
+                Some(value_table_html(&caption, values, steps.clone()))
+            });
+            div.set_inner_html(&html.flatten().unwrap_or_default());
+            set_written.try_update(|n| *n = n.wrapping_add(1));
+        };
+        let next = Deferred::after_paint(write);
+        if let Some(Some(old)) = pending.try_update_value(|p| p.replace(next)) {
+            old.cancel();
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(old)) = pending.try_update_value(Option::take) {
+            old.cancel();
+        }
     });
     // Mark the current step's column; runs after the table is (re)written and on every step.
     Effect::new(move |_| {

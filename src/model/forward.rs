@@ -48,11 +48,17 @@ impl InitialState {
     }
 }
 
+/// Most entries `T·H` a trace may hold (2^24 ≈ 16.8 M). An LSTM trace keeps six `[T, H]`
+/// series of f32, so this bounds it at 400 MB, well inside wasm32's 4 GB address space,
+/// whatever T and H are within their own limits.
+pub const MAX_TRACE_ENTRIES: u64 = 1 << 24;
+
 /// Runs `params` over `x` (`[T, D]`, one row per step) from `init` and returns the full
 /// [`Trace`]: `x_t` and, per step, LSTM `i, f, g, o, c, h`, GRU `r, z, n, h`, RNN `h`,
 /// each as `[T, H]`.
 ///
-/// Errors: `x` not `[T, D]`, `T` outside `1..=`[`MAX_STEPS`], non-finite inputs, or an
+/// Errors: `x` not `[T, D]`, `T` outside `1..=`[`MAX_STEPS`], `T·H` beyond
+/// [`MAX_TRACE_ENTRIES`], non-finite inputs, or an
 /// initial state of the wrong length.
 pub fn forward(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<Trace> {
     let mut run = ForwardRun::new(params, x, init)?;
@@ -83,11 +89,20 @@ impl ForwardRun {
             ));
         }
         check_size("sequence length T", t_len, MAX_STEPS)?;
+        let hidden = params.hidden_size();
+        let entries = t_len as u64 * hidden as u64;
+        if entries > MAX_TRACE_ENTRIES {
+            return Err(ModelError::Size {
+                what: "trace size T·H",
+                value: usize::try_from(entries).unwrap_or(usize::MAX),
+                min: 1,
+                max: MAX_TRACE_ENTRIES as usize,
+            });
+        }
         check_finite("input x", x.iter(), &[t_len, d])?;
         let state = init.resolve(params)?;
         let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));
         let kind = params.kind();
-        let hidden = params.hidden_size();
         let series = Series::of(kind)
             .iter()
             .map(|_| Array2::zeros((t_len, hidden)))

@@ -26,7 +26,7 @@ pub mod trainer;
 pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
 pub use error::{ModelError, Result};
-pub use forward::{forward, ForwardRun, InitialState};
+pub use forward::{forward, ForwardRun, InitialState, MAX_TRACE_ENTRIES};
 pub use optim::{AdamConfig, Optimizer, SgdConfig};
 pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
 pub use parse::{parse_sequence, parse_vector, ParseError};

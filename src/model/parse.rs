@@ -4,11 +4,22 @@
 //! `;` or newlines, values within a step by commas or whitespace. When `D = 1`, commas and
 //! whitespace separate steps too, so `"1, 2, 3"` is three steps. Empty steps (a trailing `;`)
 //! are ignored. A Unicode minus `−` is read as `-`.
+//!
+//! The text is read in one pass, straight into the values: no token is copied unless it is
+//! quoted in an error, so a pasted megabyte costs a megabyte. Text longer than
+//! [`MAX_TEXT_BYTES`] is refused before it is read, and an error quotes at most
+//! [`EXCERPT_CHARS`] characters of a bad token.
 
 use ndarray::Array2;
 use thiserror::Error;
 
 use super::params::MAX_STEPS;
+
+/// Longest text the parser reads (8 MiB): enough for [`MAX_STEPS`] steps of a few values
+/// each; longer text is refused at once instead of being scanned.
+pub const MAX_TEXT_BYTES: usize = 8 << 20;
+/// Most characters of a bad token that an error message quotes.
+pub const EXCERPT_CHARS: usize = 24;
 
 /// Why sequence text was rejected. `position` counts characters from 1.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -16,7 +27,7 @@ use super::params::MAX_STEPS;
 pub struct ParseError {
     /// A complete sentence for the user.
     pub message: String,
-    /// The offending token, if there is one.
+    /// The offending token (at most [`EXCERPT_CHARS`] characters and an ellipsis), if any.
     pub token: Option<String>,
     /// 1-based character position of the token, if there is one.
     pub position: Option<usize>,
@@ -28,7 +39,7 @@ impl ParseError {
     fn at(message: String, token: &Token) -> Self {
         Self {
             message,
-            token: Some(token.text.clone()),
+            token: Some(token.excerpt()),
             position: Some(token.pos),
             step: Some(token.step),
         }
@@ -43,149 +54,247 @@ impl ParseError {
     }
 }
 
-#[derive(Debug)]
-struct Token {
-    text: String,
+/// A token as a slice of the text: nothing is copied.
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    text: &'a str,
     /// 1-based character position.
     pos: usize,
     /// 1-based step (as split by `;` / newlines).
     step: usize,
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut step = 1;
-    let mut step_has_tokens = false;
-    let mut cur = String::new();
-    let mut start = 0;
-    let flush = |cur: &mut String, start: usize, step: usize, out: &mut Vec<Token>| {
-        if !cur.is_empty() {
-            out.push(Token {
-                text: std::mem::take(cur),
-                pos: start,
-                step,
-            });
-        }
-    };
-    for (k, ch) in text.chars().enumerate() {
-        let pos = k + 1;
-        match ch {
-            ';' | '\n' | '\r' => {
-                flush(&mut cur, start, step, &mut out);
-                step_has_tokens |= out.last().is_some_and(|t| t.step == step);
-                if step_has_tokens {
-                    step += 1;
-                    step_has_tokens = false;
-                }
-            }
-            ',' => flush(&mut cur, start, step, &mut out),
-            c if c.is_whitespace() => flush(&mut cur, start, step, &mut out),
-            c => {
-                if cur.is_empty() {
-                    start = pos;
-                }
-                cur.push(if c == '−' { '-' } else { c });
-            }
-        }
+impl Token<'_> {
+    fn excerpt(&self) -> String {
+        excerpt(self.text)
     }
-    flush(&mut cur, start, step, &mut out);
+}
+
+/// `text` as quoted in messages: cut to [`EXCERPT_CHARS`] characters (and an ellipsis if it
+/// was longer), control characters shown as `�` so a message never carries them. Shared by
+/// every parser that quotes what the user typed.
+pub fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
     out
 }
 
-fn number(tok: &Token, what: &str) -> Result<f32, ParseError> {
-    match tok.text.parse::<f32>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_)
-            if tok.text.to_ascii_lowercase().contains("nan")
-                || tok.text.to_ascii_lowercase().contains("inf") =>
-        {
-            Err(ParseError::at(
-                format!(
-                    "{what}: \"{}\" at character {} is not a finite number",
-                    tok.text, tok.pos
-                ),
-                tok,
-            ))
+/// What ends a token.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Sep {
+    /// `,` or whitespace.
+    Value,
+    /// `;` or a line break.
+    Step,
+    /// The end of the text.
+    End,
+}
+
+/// One thing the scanner read.
+#[derive(Debug, Clone, Copy)]
+enum Event<'a> {
+    Token(Token<'a>),
+    /// Step `n` (1-based), which had tokens, ended.
+    StepEnd(usize),
+}
+
+/// The tokens and step ends of a text, in order, as slices of it.
+struct Scanner<'a> {
+    text: &'a str,
+    chars: std::iter::Enumerate<std::str::CharIndices<'a>>,
+    step: usize,
+    step_has_tokens: bool,
+    done: bool,
+    /// A step end to report after the token just returned.
+    pending_end: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            chars: text.char_indices().enumerate(),
+            step: 1,
+            step_has_tokens: false,
+            done: false,
+            pending_end: false,
         }
-        Ok(_) => Err(ParseError::at(
-            format!(
-                "{what}: \"{}\" at character {} is too large (|x| must be below 3.4e38)",
-                tok.text, tok.pos
-            ),
-            tok,
-        )),
-        Err(_) => Err(ParseError::at(
-            format!(
-                "{what}: \"{}\" at character {} is not a number",
-                tok.text, tok.pos
-            ),
-            tok,
-        )),
     }
+
+    fn end_step(&mut self) -> Option<Event<'a>> {
+        self.pending_end = false;
+        if !self.step_has_tokens {
+            return None;
+        }
+        self.step_has_tokens = false;
+        self.step += 1;
+        Some(Event::StepEnd(self.step - 1))
+    }
+}
+
+impl<'a> Iterator for Scanner<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if self.pending_end {
+            if let Some(e) = self.end_step() {
+                return Some(e);
+            }
+        }
+        let mut start: Option<(usize, usize)> = None; // (byte, 1-based char position)
+        while !self.done {
+            let (byte, sep) = match self.chars.next() {
+                Some((k, (b, ch))) => {
+                    let sep = match ch {
+                        ';' | '\n' | '\r' => Some(Sep::Step),
+                        ',' => Some(Sep::Value),
+                        c if c.is_whitespace() => Some(Sep::Value),
+                        _ => None,
+                    };
+                    if sep.is_none() {
+                        start.get_or_insert((b, k + 1));
+                        continue;
+                    }
+                    (b, sep)
+                }
+                None => {
+                    self.done = true;
+                    (self.text.len(), Some(Sep::End))
+                }
+            };
+            let ends_step = sep != Some(Sep::Value);
+            if let Some((b0, pos)) = start {
+                self.step_has_tokens = true;
+                self.pending_end = ends_step;
+                return Some(Event::Token(Token {
+                    text: &self.text[b0..byte],
+                    pos,
+                    step: self.step,
+                }));
+            }
+            if ends_step {
+                if let Some(e) = self.end_step() {
+                    return Some(e);
+                }
+            }
+        }
+        None
+    }
+}
+
+fn number(tok: &Token, what: &str) -> Result<f32, ParseError> {
+    let parsed = if tok.text.contains('−') {
+        tok.text.replace('−', "-").parse::<f32>()
+    } else {
+        tok.text.parse::<f32>()
+    };
+    let quoted = tok.excerpt();
+    let pos = tok.pos;
+    let message = match parsed {
+        Ok(v) if v.is_finite() => return Ok(v),
+        Ok(_)
+            if {
+                let lower = tok.text.to_ascii_lowercase();
+                lower.contains("nan") || lower.contains("inf")
+            } =>
+        {
+            format!("{what}: \"{quoted}\" at character {pos} is not a finite number")
+        }
+        Ok(_) => format!(
+            "{what}: \"{quoted}\" at character {pos} is too large (|x| must be below 3.4e38)"
+        ),
+        Err(_) => format!("{what}: \"{quoted}\" at character {pos} is not a number"),
+    };
+    Err(ParseError::at(message, tok))
+}
+
+fn check_length(text: &str, what: &str) -> Result<(), ParseError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ParseError::general(format!(
+            "{what}: the text is {:.1} MB, more than the limit of {} MB",
+            text.len() as f64 / (1 << 20) as f64,
+            MAX_TEXT_BYTES >> 20
+        )));
+    }
+    Ok(())
+}
+
+fn too_many_steps(what: &str) -> ParseError {
+    ParseError::general(format!("{what}: more than the limit of {MAX_STEPS} steps"))
 }
 
 /// Parses sequence text into `[T, D]` (see the module docs for the format).
 pub fn parse_sequence(text: &str, input_size: usize) -> Result<Array2<f32>, ParseError> {
     const WHAT: &str = "input";
+    check_length(text, WHAT)?;
     let d = input_size.max(1);
-    let tokens = tokenize(text);
-    if tokens.is_empty() {
+    let mut values = Vec::new();
+    // The step being read: its first token and how many values it has so far.
+    let mut first: Option<Token> = None;
+    let mut count = 0usize;
+    let mut steps = 0usize;
+    for event in Scanner::new(text) {
+        match event {
+            Event::Token(tok) => {
+                if d == 1 && values.len() >= MAX_STEPS {
+                    return Err(too_many_steps(WHAT));
+                }
+                values.push(number(&tok, WHAT)?);
+                first.get_or_insert(tok);
+                count += 1;
+            }
+            Event::StepEnd(step) => {
+                steps = step;
+                if d > 1 && step > MAX_STEPS {
+                    return Err(too_many_steps(WHAT));
+                }
+                if let (true, Some(tok)) = (d > 1 && count != d, first) {
+                    return Err(ParseError::at(
+                        format!(
+                            "{WHAT}: step {step} (from character {}) has {count} value{}, expected {d} (one per input dimension)",
+                            tok.pos,
+                            if count == 1 { "" } else { "s" }
+                        ),
+                        &tok,
+                    ));
+                }
+                first = None;
+                count = 0;
+            }
+        }
+    }
+    if values.is_empty() {
         return Err(ParseError::general(format!(
             "{WHAT}: the sequence is empty; type at least one value"
         )));
     }
-    let values = tokens
-        .iter()
-        .map(|t| number(t, WHAT))
-        .collect::<Result<Vec<f32>, _>>()?;
-    if d == 1 {
-        let t = values.len();
-        if t > MAX_STEPS {
-            return Err(ParseError::general(format!(
-                "{WHAT}: {t} steps is more than the limit of {MAX_STEPS}"
-            )));
-        }
-        return Ok(Array2::from_shape_vec((t, 1), values).expect("sized"));
-    }
-    let steps = tokens.last().map_or(0, |t| t.step);
-    if steps > MAX_STEPS {
-        return Err(ParseError::general(format!(
-            "{WHAT}: {steps} steps is more than the limit of {MAX_STEPS}"
-        )));
-    }
-    let mut counts = vec![0usize; steps];
-    for t in &tokens {
-        counts[t.step - 1] += 1;
-    }
-    if let Some((k, &n)) = counts.iter().enumerate().find(|(_, &n)| n != d) {
-        let first = tokens
-            .iter()
-            .find(|t| t.step == k + 1)
-            .expect("step has tokens");
-        return Err(ParseError::at(
-            format!(
-                "{WHAT}: step {} (from character {}) has {n} value{}, expected {d} (one per input dimension)",
-                k + 1,
-                first.pos,
-                if n == 1 { "" } else { "s" }
-            ),
-            first,
-        ));
-    }
-    Ok(Array2::from_shape_vec((steps, d), values).expect("sized"))
+    let t = if d == 1 { values.len() } else { steps };
+    Array2::from_shape_vec((t, d), values).map_err(|e| ParseError::general(format!("{WHAT}: {e}")))
 }
 
-/// Parses exactly `len` comma- or whitespace-separated finite numbers (an initial state).
+/// Parses exactly `len` comma- or whitespace-separated finite numbers (an initial state);
+/// `;` and line breaks separate values too.
 pub fn parse_vector(text: &str, len: usize, what: &str) -> Result<Vec<f32>, ParseError> {
-    let tokens = tokenize(&text.replace(';', ","));
-    let values = tokens
-        .iter()
-        .map(|t| number(t, what))
-        .collect::<Result<Vec<f32>, _>>()?;
-    if values.len() != len {
+    check_length(text, what)?;
+    let mut values = Vec::new();
+    let mut found = 0usize;
+    for event in Scanner::new(text) {
+        if let Event::Token(tok) = event {
+            found += 1;
+            if values.len() < len {
+                values.push(number(&tok, what)?);
+            }
+        }
+    }
+    if found != len {
         return Err(ParseError::general(format!(
-            "{what}: expected {len} values (one per hidden unit), found {}",
-            values.len()
+            "{what}: expected {len} values (one per hidden unit), found {found}"
         )));
     }
     Ok(values)
@@ -251,5 +360,54 @@ mod tests {
             .unwrap_err()
             .message
             .contains("\"x\""));
+    }
+
+    #[test]
+    fn messages_quote_a_short_excerpt_without_control_characters() {
+        let long = format!("1, {}\u{7}x, 2", "9".repeat(100_000));
+        let e = parse_sequence(&long, 1).unwrap_err();
+        let token = e.token.unwrap();
+        assert!(token.chars().count() <= EXCERPT_CHARS + 1, "{token}");
+        assert!(e.message.len() < 200, "{}", e.message);
+        let e = parse_sequence("1, a\u{1b}[31m", 1).unwrap_err();
+        assert!(!e.message.chars().any(char::is_control), "{:?}", e.message);
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_it_is_read() {
+        let huge = "1,".repeat(MAX_TEXT_BYTES / 2 + 1);
+        let e = parse_sequence(&huge, 1).unwrap_err();
+        assert!(e.message.contains("limit"), "{}", e.message);
+        assert!(parse_vector(&huge, 2, "h0").is_err());
+    }
+
+    #[test]
+    fn step_limits_hold_for_scalar_and_vector_inputs() {
+        let many = "0 ".repeat(MAX_STEPS + 1);
+        assert!(parse_sequence(&many, 1)
+            .unwrap_err()
+            .message
+            .contains("limit"));
+        assert_eq!(
+            parse_sequence(&many, MAX_STEPS + 1).unwrap().dim(),
+            (1, MAX_STEPS + 1)
+        );
+        let steps = "0 0;".repeat(MAX_STEPS + 1);
+        assert!(parse_sequence(&steps, 2)
+            .unwrap_err()
+            .message
+            .contains("limit"));
+        assert_eq!(
+            parse_sequence(&"0 0;".repeat(MAX_STEPS), 2)
+                .unwrap()
+                .nrows(),
+            MAX_STEPS
+        );
+    }
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let e = parse_sequence("−1, é, 2", 1).unwrap_err();
+        assert_eq!((e.position, e.token.as_deref()), (Some(5), Some("é")));
     }
 }

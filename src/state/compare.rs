@@ -3,7 +3,7 @@
 
 use ndarray::ArrayView2;
 
-use super::session::{work_per_step, ModelConfig, SYNC_WORK};
+use super::session::{sequence_work, ModelConfig, SYNC_WORK};
 use crate::model::{forward, CellKind, InitialState, Params, Trace};
 
 /// The cells compare mode shows, with their names in the seed article's terms.
@@ -44,10 +44,10 @@ pub fn compare_traces(
         };
         models.push((kind, name, params));
     }
-    let work: usize = models
+    let work = models
         .iter()
-        .map(|(_, _, p)| work_per_step(p) * x.nrows())
-        .sum();
+        .map(|(_, _, p)| sequence_work(p, x.nrows()))
+        .fold(0u64, u64::saturating_add);
     if work > SYNC_WORK {
         return Err(format!(
             "Compare mode runs three models at once; this input and size need {:.0} M multiply-adds \

@@ -3,10 +3,11 @@
 
 use ndarray::Array2;
 
+use super::session::sequence_work;
 use crate::model::{backward, CellKind, Params, Series, Trace};
 
 /// Multiply-adds (forward cost × (H + 1)) above which the flow is not computed here.
-pub const FLOW_WORK: usize = 40_000_000;
+pub const FLOW_WORK: u64 = 40_000_000;
 
 /// Per-step measures of gradient flow for one model and input (index t = step t + 1).
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +25,9 @@ pub struct GradientFlow {
 /// Jacobian), or explains why it is too much work.
 pub fn gradient_flow(params: &Params, trace: &Trace) -> Result<GradientFlow, String> {
     let (t_len, h) = (trace.steps(), trace.hidden_size());
-    let per_step = params.kind().gate_blocks() * h * (h + params.input_size());
-    if per_step * t_len * (h + 1) > FLOW_WORK {
+    // u64: on wasm32 this product overflows usize long before it reaches the limit.
+    let work = sequence_work(params, t_len).saturating_mul(h as u64 + 1);
+    if work > FLOW_WORK {
         return Err(format!(
             "The gradient view needs one backward pass per unit; at H = {h} and T = {t_len} that is \
              too much to compute here. Use fewer steps or a smaller hidden size."

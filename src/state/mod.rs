@@ -8,6 +8,7 @@ pub mod gradient_flow;
 pub mod model_form;
 pub mod playback;
 pub mod presets;
+pub mod selection;
 pub mod session;
 pub mod training;
 

@@ -112,12 +112,20 @@ pub struct Session {
 
 /// Multiply-adds above which a new trace is computed in chunks across frames instead of
 /// at once (about 10 ms of work in the browser), so typing and playback stay responsive.
-pub const SYNC_WORK: usize = 10_000_000;
+pub const SYNC_WORK: u64 = 10_000_000;
 
-/// Multiply-adds of one step of `params`.
-pub fn work_per_step(params: &Params) -> usize {
-    let (h, d) = (params.hidden_size(), params.input_size());
-    params.kind().gate_blocks().max(1) * h * (h + d)
+/// Multiply-adds of one step of `params`, `G·H·(H + D)`.
+///
+/// Work is counted in `u64`: on wasm32 `usize` has 32 bits and wraps silently in release
+/// builds, which once made a 4.3·10⁹ job look like 491 520 and froze the page.
+pub fn work_per_step(params: &Params) -> u64 {
+    let (h, d) = (params.hidden_size() as u64, params.input_size() as u64);
+    params.kind().gate_blocks().max(1) as u64 * h * (h + d)
+}
+
+/// Multiply-adds of running `params` over `steps` steps (saturating, never wrapping).
+pub fn sequence_work(params: &Params, steps: usize) -> u64 {
+    work_per_step(params).saturating_mul(steps as u64)
 }
 
 /// A forward pass in progress. Compared by progress only: it exists to be finished.
@@ -166,7 +174,7 @@ impl Session {
         match start(&self.params, text) {
             Ok(mut run) => {
                 self.error = None;
-                if run.progress().1 * work_per_step(&self.params) <= SYNC_WORK {
+                if sequence_work(&self.params, run.progress().1) <= SYNC_WORK {
                     run.advance(usize::MAX);
                     self.trace = SharedTrace::new(run.finish());
                     self.pending = None;

@@ -33,7 +33,7 @@ pub fn table_steps(
     current: usize,
     window: usize,
 ) -> std::ops::Range<usize> {
-    if t_len * hidden <= 1024 || t_len <= window {
+    if (t_len as u64) * (hidden as u64) <= 1024 || t_len <= window {
         return 0..t_len;
     }
     let end = (current + 1).clamp(window, t_len);

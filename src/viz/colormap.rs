@@ -1,23 +1,13 @@
-//! Colour scales: viridis for gates in (0, 1), ColorBrewer RdBu for signed quantities.
-//! Both are colour-blind-safe and stay readable in greyscale (monotone lightness for
-//! viridis; lightness symmetric about a white zero for RdBu).
+//! Colour scales: viridis for gates in (0, 1), from the `colorous` crate (d3's 256-entry
+//! table) rather than copied by hand — a hand-copied viridis here once lost a stop — and
+//! ColorBrewer RdBu for signed quantities. Both are colour-blind-safe and stay readable
+//! in greyscale (monotone lightness for viridis; lightness symmetric about a white zero for
+//! RdBu).
 
 use crate::model::{Range, Series};
 
-/// Viridis, sampled at nine evenly spaced stops.
-const VIRIDIS: [[u8; 3]; 9] = [
-    [0x44, 0x01, 0x54],
-    [0x48, 0x28, 0x78],
-    [0x3e, 0x49, 0x89],
-    [0x31, 0x68, 0x8e],
-    [0x26, 0x82, 0x8e],
-    [0x1f, 0x9e, 0x89],
-    [0x35, 0xb7, 0x79],
-    [0x6e, 0xce, 0x58],
-    [0xfd, 0xe7, 0x25],
-];
-
-/// ColorBrewer RdBu (9 classes), from negative (blue) through white to positive (red).
+/// ColorBrewer RdBu (9 classes), from negative (blue) through white to positive (red),
+/// interpolated linearly: zero is exactly the neutral #f7f7f7 (d3's smoothed RdBu tints it).
 const RDBU: [[u8; 3]; 9] = [
     [0x21, 0x66, 0xac],
     [0x43, 0x93, 0xc3],
@@ -75,13 +65,6 @@ impl ColorScale {
         }
     }
 
-    fn stops(&self) -> &'static [[u8; 3]; 9] {
-        match self.palette {
-            Palette::Sequential => &VIRIDIS,
-            Palette::Diverging => &RDBU,
-        }
-    }
-
     /// Colour of `v` (NaN maps to the middle colour rather than poisoning a buffer).
     pub fn rgb(&self, v: f32) -> [u8; 3] {
         let span = self.hi - self.lo;
@@ -90,13 +73,22 @@ impl ColorScale {
         } else {
             0.5
         };
-        let u = if u.is_nan() { 0.5 } else { u };
-        let stops = self.stops();
-        let x = u * (stops.len() - 1) as f32;
-        let k = (x.floor() as usize).min(stops.len() - 2);
-        let w = x - k as f32;
-        let (a, b) = (stops[k], stops[k + 1]);
-        std::array::from_fn(|c| (a[c] as f32 + (b[c] as f32 - a[c] as f32) * w).round() as u8)
+        let u = if u.is_nan() { 0.5 } else { u as f64 };
+        match self.palette {
+            Palette::Sequential => {
+                let c = colorous::VIRIDIS.eval_continuous(u);
+                [c.r, c.g, c.b]
+            }
+            Palette::Diverging => {
+                let x = u as f32 * (RDBU.len() - 1) as f32;
+                let k = (x.floor() as usize).min(RDBU.len() - 2);
+                let w = x - k as f32;
+                let (a, b) = (RDBU[k], RDBU[k + 1]);
+                std::array::from_fn(|c| {
+                    (a[c] as f32 + (b[c] as f32 - a[c] as f32) * w).round() as u8
+                })
+            }
+        }
     }
 
     /// The scale sampled at 256 evenly spaced values from `lo` to `hi`, for filling large
@@ -121,20 +113,19 @@ impl ColorScale {
         (u.clamp(0.0, 1.0) * 255.0).round() as usize
     }
 
-    /// A CSS `linear-gradient` from `lo` (left) to `hi` (right), for legends.
+    /// A CSS `linear-gradient` from `lo` (left) to `hi` (right), for legends: the scale
+    /// sampled at 17 stops, close enough that the browser's linear blend matches it.
     pub fn css_gradient(&self) -> String {
-        let n = self.stops().len() - 1;
-        let parts: Vec<String> = self
-            .stops()
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
+        const N: usize = 16;
+        let parts: Vec<String> = (0..=N)
+            .map(|k| {
+                let c = self.rgb(self.lo + (self.hi - self.lo) * k as f32 / N as f32);
                 format!(
                     "rgb({},{},{}) {:.1}%",
                     c[0],
                     c[1],
                     c[2],
-                    100.0 * k as f32 / n as f32
+                    100.0 * k as f32 / N as f32
                 )
             })
             .collect();
@@ -198,10 +189,60 @@ mod tests {
             lo: -2.0,
             hi: 2.0,
         };
-        assert_eq!(s.rgb(-2.0), RDBU[0]);
-        assert_eq!(s.rgb(0.0), RDBU[4]);
-        assert_eq!(s.rgb(9.0), RDBU[8]);
-        assert_eq!(s.rgb(f32::NAN), RDBU[4]);
+        let (neg, zero, pos) = (s.rgb(-2.0), s.rgb(0.0), s.rgb(9.0));
+        assert!(neg[2] > neg[0] + 50, "negative is blue: {neg:?}");
+        assert!(pos[0] > pos[2] + 50, "positive is red: {pos:?}");
+        assert!(zero.iter().all(|&c| c >= 240), "zero is white: {zero:?}");
+        assert_eq!(s.rgb(f32::NAN), zero);
+        assert_eq!(s.rgb(-2.0), s.rgb(-30.0), "clamped");
+    }
+
+    /// Viridis against matplotlib's published table (`_viridis_data`, entries 0, 64, 128,
+    /// 191 and 255 of 256, times 255): the reference values, not the crate's.
+    #[test]
+    fn viridis_matches_matplotlib() {
+        let s = ColorScale {
+            palette: Palette::Sequential,
+            lo: 0.0,
+            hi: 1.0,
+        };
+        for (u, want) in [
+            (0.0, [68u8, 1, 84]),
+            (64.0 / 255.0, [59, 82, 139]),
+            (128.0 / 255.0, [33, 145, 140]),
+            (191.0 / 255.0, [94, 201, 98]),
+            (1.0, [253, 231, 37]),
+        ] {
+            let got = s.rgb(u);
+            assert!(
+                (0..3).all(|c| (got[c] as i32 - want[c] as i32).abs() <= 2),
+                "viridis({u}) = {got:?}, matplotlib {want:?}"
+            );
+        }
+    }
+
+    /// RdBu against ColorBrewer's 9-class table: ends #2166ac / #b2182b, centre #f7f7f7,
+    /// and the quarter points #92c5de / #f4a582.
+    #[test]
+    fn rdbu_matches_colorbrewer() {
+        let s = ColorScale {
+            palette: Palette::Diverging,
+            lo: -1.0,
+            hi: 1.0,
+        };
+        for (v, want) in [
+            (-1.0, [0x21, 0x66, 0xac]),
+            (-0.5, [0x92, 0xc5, 0xde]),
+            (0.0, [0xf7, 0xf7, 0xf7]),
+            (0.5, [0xf4, 0xa5, 0x82]),
+            (1.0, [0xb2, 0x18, 0x2b]),
+        ] {
+            let got = s.rgb(v);
+            assert!(
+                (0..3).all(|c| got[c] == want[c]),
+                "rdbu({v}) = {got:?}, ColorBrewer {want:?}"
+            );
+        }
     }
 
     #[test]
@@ -246,8 +287,10 @@ mod tests {
 
     #[test]
     fn text_contrast() {
-        assert_eq!(text_on(VIRIDIS[0]), "#fff");
-        assert_eq!(text_on(VIRIDIS[8]), "#000");
-        assert_eq!(text_on(RDBU[4]), "#000");
+        let gate = ColorScale::for_series(Series::F, (0.0, 1.0));
+        assert_eq!(text_on(gate.rgb(0.0)), "#fff");
+        assert_eq!(text_on(gate.rgb(1.0)), "#000");
+        let signed = ColorScale::for_series(Series::H, (-1.0, 1.0));
+        assert_eq!(text_on(signed.rgb(0.0)), "#000");
     }
 }

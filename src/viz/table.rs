@@ -14,6 +14,7 @@ pub fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A `<table>` of `values` (`[T, H]`): caption, a header row of steps (each `th` carries
@@ -60,5 +61,14 @@ mod tests {
         let part = value_table_html("x", v.view(), 1..2);
         assert_eq!(part.matches("<td>").count(), 2);
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    /// The caption is the only text in a table that could come from a user (a model's name).
+    #[test]
+    fn a_hostile_caption_stays_text() {
+        let v = arr2(&[[0.5]]);
+        let html = value_table_html("<img src=x onerror='alert(1)'>", v.view(), 0..1);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=&#39;alert(1)&#39;&gt;"), "{html}");
     }
 }

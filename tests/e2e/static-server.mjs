@@ -1,5 +1,6 @@
 // A tiny static file server for the built app (dist/), so the end-to-end checks need
-// nothing beyond Node. Usage: startServer(root, port) -> Promise<http.Server>.
+// nothing beyond Node. Usage: startServer(root, port, headers) -> Promise<http.Server>;
+// `headers` are added to every response (e.g. a Content-Security-Policy).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ const TYPES = {
   '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
-export function startServer(root, port = 0) {
+export function startServer(root, port = 0, headers = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let file = path.join(root, decodeURIComponent(url.pathname));
@@ -17,7 +18,7 @@ export function startServer(root, port = 0) {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       res.end(data);
     });
   });
