@@ -5,7 +5,7 @@
 mod dom;
 
 use dom::{all, fire, mount_app, one, settle, table_for};
-use gatescope::model::{Params, Series};
+use gatescope::model::{CellKind, Params, Series};
 use gatescope::state::compare::compare_traces;
 use gatescope::state::gradient_flow::gradient_flow;
 use gatescope::state::session::{sequence_work, SYNC_WORK};
@@ -92,12 +92,15 @@ fn work_estimates_do_not_wrap_on_wasm32() {
     };
     let params: Params = cfg.build().unwrap();
     let t = 7711;
-    assert!(sequence_work(&params, t) > 4_000_000_000);
+    let kinds = [CellKind::Lstm, CellKind::Gru, CellKind::Rnn];
+    // LSTM + GRU + RNN: 8·H·(H + D)·T = 4 295 229 440, just past u32::MAX.
+    let total: u64 = kinds
+        .iter()
+        .map(|&kind| sequence_work(&ModelConfig { kind, ..cfg }.build().unwrap(), t))
+        .sum();
+    assert_eq!(total, 8 * 256 * 272 * 7711);
+    assert!(total > u64::from(u32::MAX));
     let x = ndarray::Array2::<f32>::zeros((t, 16));
-    let kinds = [
-        gatescope::model::CellKind::Lstm,
-        gatescope::model::CellKind::Rnn,
-    ];
     let err = compare_traces(&params, cfg, x.view(), &kinds).unwrap_err();
     assert!(err.contains("multiply-adds"), "{err}");
 

@@ -1,7 +1,7 @@
 //! Training (`model::train`, `model::optim`, `model::tasks`): readout and loss gradients by
 //! finite differences, seeded reproducibility, typed config errors, loss going down on sine
-//! prediction, and the evidence that an LSTM remembers across distractors where a vanilla
-//! RNN does not.
+//! prediction, and the evidence that the gated models (LSTM and GRU, with the same
+//! memory-gate bias) remember across distractors where a vanilla RNN does not.
 #![cfg(not(target_arch = "wasm32"))]
 
 use gatescope::model::rng::SplitMix64;
@@ -334,28 +334,38 @@ fn every_task_trains_with_both_optimisers() {
 // With and without long-term memory
 
 /// The experiment: remember one of 4 classes across N = 20 noise steps (amplitude 1, as
-/// strong as the class one-hot), H = 16, batch 16, Adam 0.01, clip 1.0. The LSTM's forget
-/// gate starts open (`forget_bias = 3`, the remedy of Gers et al. 2000 / Jozefowicz et al.
-/// 2015 applied generously); the RNN has no gate to set. Same model seed, data seed and
-/// budget for both.
+/// strong as the class one-hot), H = 16, batch 16, Adam 0.01, clip 1.0, a budget of 300
+/// steps. Every model gets the same initialisation, including the same memory-gate bias 3
+/// (`InitConfig::forget_bias`: the LSTM's forget gate and the GRU's update gate start open,
+/// the remedy of Gers et al. 2000 / Jozefowicz et al. 2015 applied generously; the RNN has
+/// no gate, so it has no effect there), and the same model seed, data seed and budget.
 const REMEMBER_N: usize = 20;
 const HIDDEN: usize = 16;
-/// K, the step budget of the default test.
-const BUDGET: usize = 200;
+/// The memory-gate bias every model gets.
+const MEMORY_BIAS: f32 = 3.0;
+/// K, the step budget.
+const BUDGET: usize = 300;
 const EVAL_EVERY: usize = 50;
+/// The seeds of the default test: the first three, not picked.
+const SEEDS: [u64; 3] = [0, 1, 2];
+const KINDS: [CellKind; 3] = [CellKind::Lstm, CellKind::Gru, CellKind::Rnn];
 
-/// Trains `kind` for `budget` steps; returns (step, held-out loss, held-out accuracy) every
-/// [`EVAL_EVERY`] steps, starting with step 0.
-fn remember_curve(kind: CellKind, seed: u64, budget: usize) -> Vec<(usize, f32, f32)> {
+/// Trains `kind` for `budget` steps with memory-gate bias `bias`; returns (step, held-out
+/// loss, held-out accuracy) every [`EVAL_EVERY`] steps, starting with step 0.
+fn remember_curve(
+    kind: CellKind,
+    bias: Option<f32>,
+    seed: u64,
+    budget: usize,
+) -> Vec<(usize, f32, f32)> {
     let task = Task::remember(REMEMBER_N);
-    let forget_bias = (kind == CellKind::Lstm).then_some(3.0);
     let model = Model::for_task(
         kind,
         HIDDEN,
         &task,
         InitConfig {
             seed,
-            forget_bias,
+            forget_bias: bias,
             ..Default::default()
         },
     )
@@ -379,59 +389,114 @@ fn remember_curve(kind: CellKind, seed: u64, budget: usize) -> Vec<(usize, f32, 
     curve
 }
 
-fn show(kind: CellKind, seed: u64, curve: &[(usize, f32, f32)]) -> String {
-    let points: Vec<String> = curve
-        .iter()
-        .map(|(s, l, a)| format!("{s}: {l:.3}/{a:.2}"))
-        .collect();
-    format!(
-        "{kind:?} seed {seed} (step: loss/accuracy) {}",
-        points.join("  ")
-    )
-}
-
-/// Measured with seed 0 (held-out accuracy): LSTM 0.32 → 0.87 at step 100 → 1.00 at 200
-/// (loss 0.017); RNN 0.17–0.29 throughout (loss 1.39–1.42, chance is ln 4 ≈ 1.386).
-/// Over seeds 0–9 at step 200: LSTM 0.76 (one seed), 0.95–1.00 (nine); RNN 0.20–0.32.
-/// At step 300 (`remember_over_seeds`): LSTM 0.98–1.00, RNN 0.20–0.32, one seed 0.54.
-/// Thresholds at K = 200: LSTM ≥ 0.90 and loss < 0.3; RNN ≤ 0.50 and loss > 1.0.
-#[test]
-fn lstm_remembers_across_20_distractors_and_the_rnn_does_not() {
-    let seed = 0;
-    let (lstm, rnn) = std::thread::scope(|s| {
-        let l = s.spawn(|| remember_curve(CellKind::Lstm, seed, BUDGET));
-        let r = s.spawn(|| remember_curve(CellKind::Rnn, seed, BUDGET));
-        (l.join().unwrap(), r.join().unwrap())
+/// [`remember_curve`] for every (kind, bias, seed), in parallel; printed, in that order.
+fn remember_runs(
+    runs: &[(CellKind, Option<f32>, u64)],
+    budget: usize,
+) -> Vec<Vec<(usize, f32, f32)>> {
+    let curves: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|&(kind, bias, seed)| s.spawn(move || remember_curve(kind, bias, seed, budget)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    eprintln!("remember N = {REMEMBER_N}, H = {HIDDEN}, batch 16, Adam 0.01, held-out 256:");
-    eprintln!("  {}", show(CellKind::Lstm, seed, &lstm));
-    eprintln!("  {}", show(CellKind::Rnn, seed, &rnn));
-    let (l, r) = (lstm.last().unwrap(), rnn.last().unwrap());
-    assert!(l.2 >= 0.90, "LSTM accuracy {} after {BUDGET} steps", l.2);
-    assert!(l.1 < 0.3, "LSTM loss {} after {BUDGET} steps", l.1);
-    assert!(r.2 <= 0.50, "RNN accuracy {} after {BUDGET} steps", r.2);
-    assert!(r.1 > 1.0, "RNN loss {} after {BUDGET} steps", r.1);
+    for (&(kind, bias, seed), curve) in runs.iter().zip(&curves) {
+        let points: Vec<String> = curve
+            .iter()
+            .map(|(s, l, a)| format!("{s}: {l:.3}/{a:.2}"))
+            .collect();
+        eprintln!(
+            "  {kind:?} bias {bias:?} seed {seed} (step: loss/accuracy) {}",
+            points.join("  ")
+        );
+    }
+    curves
 }
 
-/// The same experiment over ten seeds and 300 steps, GRU included, to show the fixed-seed
-/// test is not a lucky draw. Slow in a debug build:
-/// `cargo test --release --test train -- --ignored --nocapture`.
+/// Measured (held-out loss/accuracy at step 300; chance is 0.25, loss ln 4 ≈ 1.386, and
+/// always answering the held-out set's most common class scores 0.32):
+///
+/// | seed | LSTM        | GRU         | RNN         |
+/// |------|-------------|-------------|-------------|
+/// | 0    | 0.006/1.00  | 0.003/1.00  | 1.421/0.22  |
+/// | 1    | 0.007/1.00  | 0.004/1.00  | 1.387/0.25  |
+/// | 2    | 0.099/0.98  | 0.005/1.00  | 1.380/0.32  |
+///
+/// Curves, seed 0: LSTM 0.32 → 0.87 at step 100 → 1.00 at 200; GRU 0.32 → 0.36 at 100 →
+/// 1.00 at 200; RNN 0.17–0.29 throughout. By step 200 every gated run of seeds 0–9 is at
+/// ≥ 0.95 except LSTM seed 2 (0.76). Over seeds 0–9 see [`remember_over_ten_seeds`].
+/// Thresholds at K = 300: LSTM and GRU accuracy ≥ 0.90 and loss < 0.3; RNN accuracy ≤ 0.40
+/// and loss > 1.3.
 #[test]
-#[ignore]
-fn remember_over_seeds() {
-    let mut finals = Vec::new();
-    for seed in 0..10 {
-        for kind in [CellKind::Lstm, CellKind::Rnn, CellKind::Gru] {
-            let c = remember_curve(kind, seed, 300);
-            eprintln!("{}", show(kind, seed, &c));
-            finals.push((kind, c.last().unwrap().2));
+fn lstm_and_gru_remember_across_20_distractors_and_the_rnn_does_not() {
+    let runs: Vec<_> = SEEDS
+        .iter()
+        .flat_map(|&seed| KINDS.map(|kind| (kind, Some(MEMORY_BIAS), seed)))
+        .collect();
+    eprintln!(
+        "remember N = {REMEMBER_N}, H = {HIDDEN}, memory-gate bias {MEMORY_BIAS}, batch 16, \
+         Adam 0.01, held-out 256:"
+    );
+    let curves = remember_runs(&runs, BUDGET);
+    for (&(kind, _, seed), curve) in runs.iter().zip(&curves) {
+        let &(_, loss, accuracy) = curve.last().unwrap();
+        let at = format!("{kind:?} seed {seed} after {BUDGET} steps: loss {loss}, accuracy");
+        if kind == CellKind::Rnn {
+            assert!(accuracy <= 0.40 && loss > 1.3, "{at} {accuracy}");
+        } else {
+            assert!(accuracy >= 0.90 && loss < 0.3, "{at} {accuracy}");
         }
     }
-    let acc =
-        |k: CellKind| -> Vec<f32> { finals.iter().filter(|f| f.0 == k).map(|f| f.1).collect() };
-    eprintln!("accuracy at step 300: LSTM {:?}", acc(CellKind::Lstm));
-    eprintln!("accuracy at step 300: RNN  {:?}", acc(CellKind::Rnn));
-    eprintln!("accuracy at step 300: GRU  {:?}", acc(CellKind::Gru));
-    assert!(acc(CellKind::Lstm).iter().all(|&a| a >= 0.9));
-    assert!(acc(CellKind::Rnn).iter().filter(|&&a| a <= 0.5).count() >= 8);
+}
+
+/// The same experiment over ten seeds, with a control: LSTM and GRU without the memory-gate
+/// bias (left random, like every other bias). Slow in a debug build:
+/// `cargo test --release --test train -- --ignored --nocapture`.
+///
+/// Measured, held-out accuracy at step 300, seeds 0–9:
+/// - bias 3: LSTM 0.98–1.00, GRU 1.00 (all ten), RNN 0.20–0.32 except seed 5, which
+///   reaches 0.54 from step 250 on;
+/// - no bias: LSTM 0.21–0.33, GRU 0.20–0.32: within this budget neither gated model learns
+///   without the bias. (Given 1500 steps, the unbiased GRU learns in 7 of 10 seeds and the
+///   unbiased LSTM in none.)
+///
+/// Limits of the claim, also measured: it is about this budget and this size. Trained on
+/// for 3000 steps, the RNN (it has no gate, so the bias changes nothing) ends at 0.44–0.62
+/// in six seeds, 0.98 in one (seed 3, 0.99 by step 1000) and chance in three, its curves
+/// rising and falling. Within 300 steps it learns with H = 32 in 8 of 10 seeds (≥ 0.78; the
+/// LSTM and GRU ≥ 0.77 and ≥ 0.99 there), and with distractors of amplitude 0.5 in 5 of 10
+/// (≥ 0.84; 0.36–0.55 in the others).
+#[test]
+#[ignore]
+fn remember_over_ten_seeds() {
+    let mut runs = Vec::new();
+    for seed in 0..10 {
+        runs.extend(KINDS.map(|kind| (kind, Some(MEMORY_BIAS), seed)));
+        runs.extend([CellKind::Lstm, CellKind::Gru].map(|kind| (kind, None, seed)));
+    }
+    let curves = remember_runs(&runs, BUDGET);
+    let finals = |kind: CellKind, bias: Option<f32>| -> Vec<f32> {
+        runs.iter()
+            .zip(&curves)
+            .filter(|(r, _)| r.0 == kind && r.1 == bias)
+            .map(|(_, c)| c.last().unwrap().2)
+            .collect()
+    };
+    for bias in [Some(MEMORY_BIAS), None] {
+        for kind in KINDS {
+            if kind != CellKind::Rnn || bias.is_some() {
+                let acc = finals(kind, bias);
+                eprintln!("accuracy at step {BUDGET}, {kind:?} bias {bias:?}: {acc:?}");
+            }
+        }
+    }
+    let bias = Some(MEMORY_BIAS);
+    assert!(finals(CellKind::Lstm, bias).iter().all(|&a| a >= 0.9));
+    assert!(finals(CellKind::Gru, bias).iter().all(|&a| a >= 0.9));
+    let rnn = finals(CellKind::Rnn, bias);
+    assert!(rnn.iter().filter(|&&a| a <= 0.5).count() >= 9, "{rnn:?}");
+    for kind in [CellKind::Lstm, CellKind::Gru] {
+        assert!(finals(kind, None).iter().all(|&a| a <= 0.5), "{kind:?}");
+    }
 }

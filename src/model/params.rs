@@ -122,8 +122,17 @@ pub struct InitConfig {
     pub seed: u64,
     /// Multiplies PyTorch's bound `1/√H`. Default 1.0 (PyTorch's own initialisation).
     pub scale: f32,
-    /// When set, the LSTM forget-gate bias is this value (all in `bias_ih`, `bias_hh`'s
-    /// forget block zeroed), as in Jozefowicz et al. 2015. Default `None` (left random).
+    /// The memory-gate bias: when set, the bias of the gate that keeps the old state is this
+    /// value, all of it in `bias_ih` (the same block of `bias_hh` zeroed), so the gate
+    /// starts open (LSTM: Gers et al. 2000, Jozefowicz et al. 2015). Despite the name it
+    /// applies to both gated cells, block 1 of each:
+    ///
+    /// - LSTM: the forget gate f (`c_t = f ⊙ c_{t-1} + i ⊙ g`);
+    /// - GRU: the update gate z (`h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}`), whose positive bias
+    ///   likewise means "keep the old state";
+    /// - RNN: no effect (it has no gate).
+    ///
+    /// Default `None` (left random).
     pub forget_bias: Option<f32>,
 }
 
@@ -216,10 +225,11 @@ impl Params {
             Array2::from_shape_vec((rows, hidden_size), draw(rows * hidden_size)).expect("sized");
         let mut bias_ih = Array1::from(draw(rows));
         let mut bias_hh = Array1::from(draw(rows));
-        if let (CellKind::Lstm, Some(fb)) = (kind, cfg.forget_bias) {
-            let f = hidden_size..2 * hidden_size;
-            bias_ih.slice_mut(s![f.clone()]).fill(fb);
-            bias_hh.slice_mut(s![f]).fill(0.0);
+        if let (CellKind::Lstm | CellKind::Gru, Some(bias)) = (kind, cfg.forget_bias) {
+            // Block 1 is the LSTM's f and the GRU's z: the gate that keeps the old state.
+            let keep = hidden_size..2 * hidden_size;
+            bias_ih.slice_mut(s![keep.clone()]).fill(bias);
+            bias_hh.slice_mut(s![keep]).fill(0.0);
         }
         Self::new(kind, weight_ih, weight_hh, bias_ih, bias_hh)
     }

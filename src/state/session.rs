@@ -80,7 +80,9 @@ impl ModelConfig {
         let init = InitConfig {
             seed: self.seed,
             scale: self.scale,
-            forget_bias: self.forget_bias_one.then_some(1.0),
+            // The panel offers this for the LSTM only; a tick left over from an LSTM must not
+            // change a GRU's init (InitConfig::forget_bias also sets the GRU's z block).
+            forget_bias: (self.forget_bias_one && self.kind == CellKind::Lstm).then_some(1.0),
         };
         Params::init(self.kind, self.hidden, self.input, init).map_err(|e| e.to_string())
     }
