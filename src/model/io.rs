@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ModelError, Result};
 use super::params::{check_size, CellKind, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
+use super::parse::excerpt;
 
 const NAMES: [&str; 4] = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"];
 
@@ -40,13 +41,11 @@ fn num(v: &Value, at: &str) -> Result<f32> {
     Ok(x)
 }
 
+/// A JSON value as quoted in messages: its first
+/// [`EXCERPT_CHARS`](super::parse::EXCERPT_CHARS) characters, control
+/// characters (which JSON strings may hold, e.g. DEL) shown as `�`.
 fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 24 {
-        format!("{}…", s.chars().take(24).collect::<String>())
-    } else {
-        s
-    }
+    excerpt(&v.to_string())
 }
 
 fn vector(v: &Value, key: &str) -> Result<Array1<f32>> {
@@ -127,7 +126,15 @@ pub fn params_from_json(text: &str) -> Result<Params> {
     let h = weight_hh.ncols();
     check_size("hidden size H (columns of weight_hh)", h, MAX_HIDDEN)?;
     let kind = match obj.get("cell") {
-        Some(Value::String(s)) => CellKind::parse(s)?,
+        Some(Value::String(s)) => match CellKind::parse(s) {
+            Ok(kind) => kind,
+            Err(_) => {
+                return Err(ModelError::Format(format!(
+                    "cell: expected \"lstm\", \"gru\" or \"rnn\", found {}",
+                    short(&Value::String(s.clone()))
+                )))
+            }
+        },
         Some(other) => {
             return Err(ModelError::Format(format!(
                 "cell: expected \"lstm\", \"gru\" or \"rnn\", found {}",
@@ -198,7 +205,10 @@ pub fn params_to_json(p: &Params) -> String {
 }
 
 /// Reads an input file `[[x_1..x_D], ...]` (a flat list is accepted when `D = 1`).
+/// `input_size` outside `1..=`[`MAX_INPUT`] is a [`ModelError::Size`], checked before the
+/// text is read (it sizes the buffer).
 pub fn input_from_json(text: &str, input_size: usize) -> Result<Array2<f32>> {
+    check_size("input size D", input_size, MAX_INPUT)?;
     let root = json(text, "input file")?;
     let steps = root.as_array().ok_or_else(|| {
         ModelError::Format(format!(
@@ -238,8 +248,11 @@ pub fn input_from_json(text: &str, input_size: usize) -> Result<Array2<f32>> {
 ///
 /// Errors name the target and, for a wrong shape, both shapes as `[T][H]`
 /// ([`ModelError::Shape`]); a ragged or mixed list, or a value that is not a finite number,
-/// names the step and index.
+/// names the step and index. `steps` outside `1..=`[`MAX_STEPS`] or `hidden` outside
+/// `1..=`[`MAX_HIDDEN`] is a [`ModelError::Size`].
 pub fn target_from_json(text: &str, steps: usize, hidden: usize) -> Result<Array2<f32>> {
+    check_size("sequence length T", steps, MAX_STEPS)?;
+    check_size("hidden size H", hidden, MAX_HIDDEN)?;
     let root = json(text, "target")?;
     let rows = root.as_array().ok_or_else(|| {
         ModelError::Format(format!(

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::model::parse::excerpt;
+
 /// Longest sequence shown as editable cells; longer ones are edited as text.
 pub const MAX_EDITABLE_STEPS: usize = 64;
 /// Characters a cell shows before its value is shortened (the exact value is in its tooltip).
@@ -76,7 +78,10 @@ fn trim_fraction(s: &str) -> String {
     }
 }
 
-/// Why a cell's text was not accepted.
+/// Why a cell's text was not accepted. The text each variant carries is the trimmed cell
+/// text as quoted in messages: at most
+/// [`EXCERPT_CHARS`](crate::model::parse::EXCERPT_CHARS) characters and an ellipsis, control
+/// characters shown as `�` (see [`excerpt`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellTextError {
     Empty,
@@ -115,12 +120,12 @@ pub fn parse_cell(text: &str) -> Result<f32, CellTextError> {
         Ok(_) => {
             let lower = s.to_ascii_lowercase();
             if lower.contains("nan") || lower.contains("inf") {
-                Err(CellTextError::NotFinite(raw.to_string()))
+                Err(CellTextError::NotFinite(excerpt(raw)))
             } else {
-                Err(CellTextError::TooLarge(raw.to_string()))
+                Err(CellTextError::TooLarge(excerpt(raw)))
             }
         }
-        Err(_) => Err(CellTextError::NotANumber(raw.to_string())),
+        Err(_) => Err(CellTextError::NotANumber(excerpt(raw))),
     }
 }
 
@@ -293,6 +298,24 @@ mod tests {
         assert_eq!(
             parse_cell("1e39"),
             Err(CellTextError::TooLarge("1e39".into()))
+        );
+    }
+
+    #[test]
+    fn cell_errors_quote_a_short_excerpt_without_control_characters() {
+        // Found by the property tests: the whole text, control characters and all, was
+        // quoted in the message.
+        assert_eq!(
+            parse_cell("A\0a"),
+            Err(CellTextError::NotANumber("A\u{FFFD}a".into()))
+        );
+        let long = format!("{}x", "9".repeat(1 << 20));
+        let e = parse_cell(&long).unwrap_err();
+        assert_eq!(e, CellTextError::NotANumber(format!("{}…", "9".repeat(24))));
+        assert!(e.to_string().len() < 60, "{e}");
+        assert_eq!(
+            parse_cell(&"9".repeat(100)),
+            Err(CellTextError::TooLarge(format!("{}…", "9".repeat(24))))
         );
     }
 

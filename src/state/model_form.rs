@@ -4,6 +4,7 @@
 //! showing the session's settings without overwriting text the user is still fixing.
 
 use super::session::{ModelConfig, APP_MAX_HIDDEN, APP_MAX_INPUT};
+use crate::model::parse::excerpt;
 
 /// Largest init scale the app accepts (the same bound as [`ModelConfig::validate`]).
 pub const MAX_SCALE: f32 = 100.0;
@@ -148,7 +149,11 @@ fn parse_count(field: NumField, text: &str, max: usize) -> Result<usize, String>
     }
     match text.parse::<i128>() {
         Ok(v) if (1..=max as i128).contains(&v) => Ok(v as usize),
-        _ => Err(format!("{} must be 1 to {max}, not {text}.", field.label())),
+        _ => Err(format!(
+            "{} must be 1 to {max}, not {}.",
+            field.label(),
+            excerpt(text)
+        )),
     }
 }
 
@@ -157,19 +162,22 @@ fn parse_seed(text: &str) -> Result<u64, String> {
         return Err(SEED_WHOLE.to_string());
     }
     if text.starts_with('-') && text.bytes().skip(1).any(|b| b != b'0') {
-        return Err(format!("Seed must be 0 or more, not {text}."));
+        return Err(format!("Seed must be 0 or more, not {}.", excerpt(text)));
     }
     let digits = text.trim_start_matches(['+', '-']);
     digits
         .parse::<u64>()
-        .map_err(|_| format!("Seed must be at most {}, not {text}.", u64::MAX))
+        .map_err(|_| format!("Seed must be at most {}, not {}.", u64::MAX, excerpt(text)))
 }
 
 fn parse_scale(text: &str) -> Result<f32, String> {
     match text.parse::<f32>() {
         Ok(v) if v.is_nan() => Err(SCALE_NUMBER.to_string()),
         Ok(v) if (0.0..=MAX_SCALE).contains(&v) => Ok(v + 0.0), // -0 becomes 0
-        Ok(_) => Err(format!("Init scale must be 0 to 100, not {text}.")),
+        Ok(_) => Err(format!(
+            "Init scale must be 0 to 100, not {}.",
+            excerpt(text)
+        )),
         Err(_) => Err(SCALE_NUMBER.to_string()),
     }
 }
@@ -329,8 +337,17 @@ mod tests {
                 NumField::Hidden,
                 "99999999999999999999999999999999999999999"
             ),
-            "Hidden size must be 1 to 256, not 99999999999999999999999999999999999999999."
+            "Hidden size must be 1 to 256, not 999999999999999999999999…."
         );
+        // Found by the property tests: a pasted megabyte of digits was quoted whole.
+        let many = "1".repeat(1 << 20);
+        for f in NumField::ALL {
+            let msg = f.apply(&many, cfg()).unwrap_err();
+            assert!(
+                msg.ends_with(&format!(" {}….", "1".repeat(24))),
+                "{f:?}: {msg}"
+            );
+        }
         for bad in ["", "  ", "abc", "8.0", "1e2", "NaN", "4 4", "+"] {
             assert_eq!(
                 m(NumField::Hidden, bad),

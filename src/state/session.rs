@@ -279,6 +279,13 @@ impl Session {
             self.model_error = Some(format!("{name}: H = {h}, D = {d} cannot be shown here"));
             return;
         }
+        // Checked before anything is replaced, so the params and the trace always match.
+        if !(1..=APP_MAX_STEPS).contains(&x.nrows()) || x.iter().any(|v| !v.is_finite()) {
+            self.model_error = Some(format!(
+                "{name}: its input needs 1 to {APP_MAX_STEPS} steps of finite values; nothing was loaded"
+            ));
+            return;
+        }
         self.source = ModelSource::Loaded(name.to_string());
         self.params = params;
         self.model_error = None;
