@@ -55,7 +55,10 @@ fn build(doc: &web_sys::Document, body: &web_sys::HtmlElement, message: &str) ->
     let reload = doc.create_element("a").ok()?;
     reload.set_class_name("button");
     reload.set_text_content(Some("Reload"));
-    let href = doc.location().and_then(|l| l.href().ok()).unwrap_or_default();
+    let href = doc
+        .location()
+        .and_then(|l| l.href().ok())
+        .unwrap_or_default();
     let href = href.split('#').next().unwrap_or_default().to_string();
     reload.set_attribute("href", &href).ok()?;
     for child in [&title, &text, &detail, &reload] {

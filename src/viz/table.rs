@@ -69,6 +69,9 @@ mod tests {
         let v = arr2(&[[0.5]]);
         let html = value_table_html("<img src=x onerror='alert(1)'>", v.view(), 0..1);
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains("&lt;img src=x onerror=&#39;alert(1)&#39;&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=&#39;alert(1)&#39;&gt;"),
+            "{html}"
+        );
     }
 }
