@@ -6,7 +6,9 @@
 //! components, wasm32 only). Nothing but `app` knows about the browser, so the rest is
 //! tested natively.
 
-pub mod model;
+/// The recurrent core, its own crate ([`gatescope_core`]) so that it is built at opt-level 3
+/// in the app; re-exported here under its old path.
+pub use gatescope_core as model;
 pub mod state;
 pub mod viz;
 

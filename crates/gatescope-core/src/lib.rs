@@ -1,4 +1,5 @@
-//! The recurrent core: pure Rust and ndarray, no web dependency, tested natively.
+//! gatescope's recurrent core: pure Rust and ndarray, no web dependency, tested natively.
+//! The app re-exports it as `gatescope::model`.
 //!
 //! - [`params`]: weights in PyTorch's layout, seeded init, the seed's per-gate view.
 //! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).

@@ -182,7 +182,7 @@ impl ForwardRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::InitConfig;
+    use crate::InitConfig;
 
     #[test]
     fn a_run_in_chunks_equals_one_pass() {

@@ -4,8 +4,8 @@
 //!   `b_out [K]`).
 //! - [`readout_loss`]: the loss of a sample's readout outputs and its gradient `∂L/∂y_t`.
 //! - [`Model::grads`]: readout, loss and BPTT ([`backward`]) for one sample.
-//! - [`Trainer`](crate::model::Trainer): mini-batches drawn from a seeded generator, gradients averaged over the
-//!   batch, global-norm clipping, SGD or Adam ([`Optimizer`](crate::model::Optimizer)). [`Trainer::step`](crate::model::Trainer::step) is one
+//! - [`Trainer`](crate::Trainer): mini-batches drawn from a seeded generator, gradients averaged over the
+//!   batch, global-norm clipping, SGD or Adam ([`Optimizer`](crate::Optimizer)). [`Trainer::step`](crate::Trainer::step) is one
 //!   update, so a page can run a few per animation frame.
 //!
 //! # Loss
@@ -27,7 +27,7 @@
 //! # Reproducibility
 //!
 //! All randomness comes from [`SplitMix64`]: the weights from [`InitConfig::seed`], the data
-//! from [`TrainConfig::seed`](crate::model::TrainConfig::seed). Samples are processed in order and gradients summed in f64, so
+//! from [`TrainConfig::seed`](crate::TrainConfig::seed). Samples are processed in order and gradients summed in f64, so
 //! the same seeds give the same weights after any number of steps on one platform (tested).
 //! Across platforms (native vs wasm32) the data and the optimiser arithmetic are identical;
 //! `exp`, `ln` and `tanh` come from each platform's maths library, as in the forward pass,
