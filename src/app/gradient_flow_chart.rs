@@ -91,7 +91,6 @@ pub fn GradientFlowChart(
                 &backend.into_drawing_area(),
                 &lines,
                 ("timestep t", "‖∂h_T/∂x_t‖"),
-                false,
             ) {
                 leptos::logging::error!("gradient chart: {e:?}");
             }

@@ -222,12 +222,7 @@ pub fn TrainingPanel() -> impl IntoView {
             } else {
                 "‖∂L/∂h_t‖"
             };
-            let _ = draw_log_lines(
-                &backend.into_drawing_area(),
-                &lines,
-                ("timestep t", y),
-                false,
-            );
+            let _ = draw_log_lines(&backend.into_drawing_area(), &lines, ("timestep t", y));
         });
     });
     Effect::new(move |_| {
@@ -253,7 +248,6 @@ pub fn TrainingPanel() -> impl IntoView {
                 &backend.into_drawing_area(),
                 &lines,
                 ("training step", "batch loss"),
-                true,
             );
         });
     });

@@ -70,6 +70,10 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         .x_labels(t_len.clamp(2, 10))
         .x_label_formatter(&whole_steps)
         .y_labels(6)
+        // Ticks near zero come out as -0.0 otherwise; the compact form prints 0.
+        .y_label_formatter(&|y| {
+            crate::viz::format_compact(if y.abs() < 1e-6 { 0.0 } else { *y }, 2)
+        })
         .light_line_style(RGBColor(236, 236, 236))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
@@ -184,6 +188,45 @@ mod tests {
     }
 }
 
+/// Draws the legend of `lines` as rows of "swatch label" entries along the top of `area`,
+/// wrapping when a row is full; returns the height it took.
+fn draw_legend_strip<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[LogLine<'_>],
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    const ROW: i32 = 20;
+    const SWATCH: i32 = 22;
+    let width = area.dim_in_pixel().0 as i32;
+    let font = ("sans-serif", 13).into_font().color(&BLACK);
+    let (mut x, mut y) = (70, 4);
+    for line in lines {
+        // About 7 px per character of 13 px sans-serif; exact metrics need a font backend.
+        let w = SWATCH + 6 + 7 * line.label.chars().count() as i32 + 18;
+        if x + w > width && x > 70 {
+            x = 70;
+            y += ROW;
+        }
+        let mid = y + ROW / 2;
+        let style = line.color.stroke_width(3);
+        if line.dashed {
+            area.draw(&PathElement::new(vec![(x, mid), (x + 8, mid)], style))?;
+            area.draw(&PathElement::new(
+                vec![(x + 13, mid), (x + SWATCH, mid)],
+                style,
+            ))?;
+        } else {
+            area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], style))?;
+        }
+        area.draw(&Text::new(
+            line.label,
+            (x + SWATCH + 6, mid - 8),
+            font.clone(),
+        ))?;
+        x += w;
+    }
+    Ok(y + ROW)
+}
+
 /// One line of [`draw_log_lines`].
 pub struct LogLine<'a> {
     pub label: &'a str,
@@ -193,16 +236,16 @@ pub struct LogLine<'a> {
 }
 
 /// Lines over steps 1..=T on a logarithmic y axis (values below `1e-12` are drawn at
-/// `1e-12`), with a legend (upper right when `legend_top`, else lower right): for gradient
-/// norms and losses, which span many orders of magnitude.
+/// `1e-12`), for gradient norms and losses, which span many orders of magnitude. The legend
+/// is a strip above the plot, wrapped into rows to fit, so it never covers a line.
 pub fn draw_log_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[LogLine<'_>],
     (x_desc, y_desc): (&str, &str),
-    legend_top: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     const FLOOR: f32 = 1e-12;
     area.fill(&WHITE)?;
+    let legend_height = draw_legend_strip(area, lines)?;
     let t_len = lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
     if t_len == 0 {
         return Ok(());
@@ -218,6 +261,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     let (lo, hi) = (lo / 2.0, (hi * 2.0).max(lo * 10.0));
     let mut chart = ChartBuilder::on(area)
         .margin(8)
+        .margin_top(8 + legend_height)
         .x_label_area_size(36)
         .y_label_area_size(62)
         .build_cartesian_2d(1f32..(t_len as f32).max(2.0), (lo..hi).log_scale())?;
@@ -240,34 +284,12 @@ pub fn draw_log_lines<DB: DrawingBackend>(
             .map(|(t, &v)| (t as f32 + 1.0, v.max(FLOOR)))
             .collect();
         let style = line.color.stroke_width(3);
-        let color = line.color;
         if line.dashed {
-            chart
-                .draw_series(DashedLineSeries::new(points, 8, 5, style))?
-                .label(line.label)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-                });
+            chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
         } else {
-            chart
-                .draw_series(LineSeries::new(points, style))?
-                .label(line.label)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-                });
+            chart.draw_series(LineSeries::new(points, style))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(if legend_top {
-            SeriesLabelPosition::UpperRight
-        } else {
-            SeriesLabelPosition::LowerRight
-        })
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 13))
-        .draw()?;
     area.present()
 }
 
@@ -296,7 +318,7 @@ mod log_tests {
                     dashed: true,
                 },
             ];
-            draw_log_lines(&area, &lines, ("timestep t", "norm"), false).unwrap();
+            draw_log_lines(&area, &lines, ("timestep t", "norm")).unwrap();
         }
         assert!(svg.contains("RNN") && svg.contains("LSTM forget product"));
         assert!(
