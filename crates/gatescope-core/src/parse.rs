@@ -397,10 +397,20 @@ mod tests {
 
     #[test]
     fn oversized_text_is_refused_before_it_is_read() {
+        // Refused for its size, not for its step count: the tokens were never read.
         let huge = "1,".repeat(MAX_TEXT_BYTES / 2 + 1);
         let e = parse_sequence(&huge, 1).unwrap_err();
-        assert!(e.message.contains("limit"), "{}", e.message);
-        assert!(parse_vector(&huge, 2, "h0").is_err());
+        assert!(
+            e.message.contains("MB, more than the limit of 8 MB"),
+            "{}",
+            e.message
+        );
+        let e = parse_vector(&huge, 2, "h0").unwrap_err();
+        assert!(e.message.contains("MB"), "{}", e.message);
+        // One giant token: refused the same way, never copied into a message.
+        let token = "9".repeat(MAX_TEXT_BYTES + 1);
+        let e = parse_sequence(&token, 1).unwrap_err();
+        assert!(e.message.len() < 100, "{}", e.message);
     }
 
     #[test]
