@@ -144,6 +144,9 @@ async fn switching_the_cell_kind_and_compare_mode_fast() {
     for k in 0..30 {
         select.set_value(["gru", "rnn", "lstm"][k % 3]);
         fire(&select, "change");
+        // Effects run (and ask for their after-paint table writes); the frame does not come
+        // before the next switch disposes them.
+        leptos::task::tick().await;
         leptos::task::tick().await;
     }
     let toggle: HtmlElement = all(&root, ".compare-head button")
@@ -151,6 +154,7 @@ async fn switching_the_cell_kind_and_compare_mode_fast() {
         .unchecked_into();
     for _ in 0..6 {
         toggle.click();
+        leptos::task::tick().await;
         leptos::task::tick().await;
     }
     settle().await;
