@@ -138,6 +138,9 @@ fn work_estimates_do_not_wrap_on_wasm32() {
 /// compare mode disposes their signals before that.
 #[wasm_bindgen_test]
 async fn switching_the_cell_kind_and_compare_mode_fast() {
+    // A panic inside a deferred callback is not this test's own failure; the banner the
+    // panic hook shows is how it becomes visible here.
+    gatescope::app::install_panic_hook();
     let root = mount_app();
     settle().await;
     let select: HtmlSelectElement = one(&root, "#model-cell");
@@ -163,4 +166,12 @@ async fn switching_the_cell_kind_and_compare_mode_fast() {
     assert_eq!(all(&root, ".heatmaps .heatmap canvas[role=img]").len(), 6);
     let h = table_for(&root, "Hidden state h");
     assert!(!all(&h, "tbody tr").is_empty(), "tables are written");
+    let banner = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(gatescope::app::BANNER_ID));
+    assert!(
+        banner.is_none(),
+        "a deferred callback panicked: {:?}",
+        banner.and_then(|b| b.text_content())
+    );
 }
