@@ -1,7 +1,12 @@
 //! Every PyTorch-layout forward case in refdata (`tests/data/refdata`, copied unchanged from
 //! the shared golden data; see PROVENANCE.md there) against our f32 core.
 //! Tolerance: |a − b| ≤ 1e-5·max(1, |b|), and 1e-4·max(1, |b|) for cases tagged `extreme`.
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! Natively with `cargo test`; in headless Chromium with `cargo test --target
+//! wasm32-unknown-unknown --test golden`, where the core runs its wasm SIMD kernels.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
@@ -53,22 +58,26 @@ fn check_file(file: &str, kind: CellKind) -> usize {
     compared
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn lstm_matches_pytorch() {
     assert!(check_file("lstm_forward.json", CellKind::Lstm) > 0);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn gru_matches_pytorch() {
     assert!(check_file("gru_forward.json", CellKind::Gru) > 0);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rnn_matches_pytorch() {
     assert!(check_file("rnn_forward.json", CellKind::Rnn) > 0);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn classic_view_matches_refdata() {
     let case = load("lstm_forward.json")
         .into_iter()
@@ -102,7 +111,8 @@ fn classic_view_matches_refdata() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn builtin_seed_example_is_the_classic_case() {
     let case = load("lstm_forward.json")
         .into_iter()

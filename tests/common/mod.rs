@@ -58,10 +58,27 @@ impl Tensor {
 
 /// The `cases` of a refdata file.
 pub fn load(file: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/refdata/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = read(file);
     let v: Value = serde_json::from_str(&text).unwrap();
     v["cases"].as_array().unwrap().clone()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read(file: &str) -> String {
+    let path = format!("{}/tests/data/refdata/{file}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// In the browser there is no file system: the forward files are compiled in (4.5 MB).
+#[cfg(target_arch = "wasm32")]
+fn read(file: &str) -> String {
+    match file {
+        "lstm_forward.json" => include_str!("../data/refdata/lstm_forward.json"),
+        "gru_forward.json" => include_str!("../data/refdata/gru_forward.json"),
+        "rnn_forward.json" => include_str!("../data/refdata/rnn_forward.json"),
+        _ => panic!("{file}: not compiled into the wasm tests (tests/common/mod.rs)"),
+    }
+    .to_string()
 }
 
 /// A case's PyTorch-layout parameters.

@@ -1,79 +1,20 @@
-//! One recurrent step, shared by all three cells: a single fused matrix–vector product
-//! `pre = W·[h_{t-1}; x_t] + b` into preallocated buffers, then the cell's nonlinearity.
+//! One recurrent step, shared by all three cells and by every feature: the input
+//! projection `W_ih·x_t + b_ih`, the recurrent product `W_hh·h_{t-1} + b_hh` (both on
+//! [`Panels`]), then the cell's nonlinearity, four units at a time on wasm SIMD.
+//!
+//! The projection depends on `x_t` only, so the sequence loop computes it for a block of
+//! steps ahead of the recurrence ([`Cell::project`] then [`Cell::step_projected`]);
+//! [`Cell::step`] is the two in a row.
 
+use super::activation::{self, sum_into, Act};
+use super::kernel::{padded, Panels};
 use super::params::{CellKind, Params};
 
-/// Numerically safe logistic function: never evaluates `exp` of a large positive number,
-/// so it stays finite (0 or 1 at worst) for every finite `z`.
-#[inline]
-pub fn sigmoid(z: f32) -> f32 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
+pub use super::activation::sigmoid;
 
-/// Dot product with eight independent accumulators, so the compiler can vectorise it.
-/// The wasm SIMD version below adds in exactly the same order, so browser and native
-/// results are bit-identical.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    debug_assert_eq!(a.len(), b.len());
-    let mut acc = [0.0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
-}
-
-/// [`dot`] with two explicit `f32x4` accumulators: lanes 0–3 and 4–7 of the scalar version.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    use core::arch::wasm32::{
-        f32x4, f32x4_add, f32x4_extract_lane as lane, f32x4_mul, f32x4_splat,
-    };
-    debug_assert_eq!(a.len(), b.len());
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
-    for (x, y) in ca.zip(cb) {
-        lo = f32x4_add(
-            lo,
-            f32x4_mul(f32x4(x[0], x[1], x[2], x[3]), f32x4(y[0], y[1], y[2], y[3])),
-        );
-        hi = f32x4_add(
-            hi,
-            f32x4_mul(f32x4(x[4], x[5], x[6], x[7]), f32x4(y[4], y[5], y[6], y[7])),
-        );
-    }
-    let s = f32x4_add(lo, hi);
-    ((lane::<0>(s) + lane::<1>(s)) + (lane::<2>(s) + lane::<3>(s))) + tail
-}
-
-/// Largest pre-activation magnitude kept (see [`Cell::step`]).
+/// Largest pre-activation magnitude kept. Every σ/tanh is saturated far below 1e30, and with
+/// both products clamped, sums such as GRU's `x_n + r·h_n` never meet ∞ − ∞.
 const PRE_LIMIT: f32 = 1e30;
-
-fn dot_f64(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum()
-}
 
 /// The recurrent state carried from step to step. `c` is empty except for LSTM.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,26 +39,26 @@ impl State {
     }
 }
 
-/// A cell ready to step: the fused weights plus scratch space, so stepping allocates nothing.
+/// A cell ready to step: its weights packed for [`Panels::mul_vec`] plus scratch space, so
+/// stepping allocates nothing.
 ///
-/// The fused matrix has `R` rows and `H + D` columns, h-columns first as in the seed's
-/// `[h_{t-1}; x_t]`:
-/// - LSTM, `R = 4H`: the blocks i, f, g, o, i.e. the seed's `W_i, W_f, W_g, W_o` stacked,
-///   bias `bias_ih + bias_hh`.
-/// - RNN, `R = H`: `[W_hh | W_ih]`, bias `bias_ih + bias_hh`.
-/// - GRU, `R = 4H`: r and z as for LSTM, then `[0 | W_in]` with `b_in` and `[W_hn | 0]` with
-///   `b_hn`, kept apart because PyTorch's reset gate multiplies `(W_hn h + b_hn)` only.
+/// Both products have `R = G·H` rows in PyTorch's block order (LSTM i, f, g, o; GRU r, z, n;
+/// RNN one block), `R` padded to whole panels; the seed's `W·[h_{t-1}; x_t]` is their sum.
+/// Kept apart, the GRU needs no zero blocks for its reset gate, which multiplies
+/// `W_hn h + b_hn` only.
 #[derive(Debug, Clone)]
 pub struct Cell {
     kind: CellKind,
     hidden: usize,
     input: usize,
-    w: Vec<f32>,
-    b: Vec<f32>,
-    /// `[h_{t-1}; x_t]`, length `H + D`.
-    z: Vec<f32>,
-    /// Pre-activations, length `R`.
-    pre: Vec<f32>,
+    /// `W_ih [R, D]`, `b_ih`.
+    wih: Panels,
+    /// `W_hh [R, H]`, `b_hh`.
+    whh: Panels,
+    /// The projection of the last [`Cell::step`]'s input, `padded(R)`.
+    xp: Vec<f32>,
+    /// `W_hh·h_{t-1} + b_hh`, `padded(R)`.
+    hp: Vec<f32>,
     /// Activated gates of the last step: LSTM i,f,g,o (4H); GRU r,z,n (3H); RNN empty.
     gates: Vec<f32>,
 }
@@ -125,59 +66,23 @@ pub struct Cell {
 impl Cell {
     pub fn new(params: &Params) -> Self {
         let (kind, h, d) = (params.kind(), params.hidden_size(), params.input_size());
-        let cols = h + d;
-        let rows = match kind {
-            CellKind::Lstm | CellKind::Gru => 4 * h,
-            CellKind::Rnn => h,
-        };
-        let mut w = vec![0.0; rows * cols];
-        let mut b = vec![0.0; rows];
+        let rows = kind.gate_blocks() * h;
         let (wih, whh, bih, bhh) = (
             params.weight_ih(),
             params.weight_hh(),
             params.bias_ih(),
             params.bias_hh(),
         );
-        // Copies source row `src` of weight_hh and/or weight_ih into fused row `dst`.
-        let mut put = |dst: usize, src: usize, use_h: bool, use_x: bool| {
-            let row = &mut w[dst * cols..(dst + 1) * cols];
-            if use_h {
-                for (o, v) in row[..h].iter_mut().zip(whh.row(src)) {
-                    *o = *v;
-                }
-            }
-            if use_x {
-                for (o, v) in row[h..].iter_mut().zip(wih.row(src)) {
-                    *o = *v;
-                }
-            }
-            b[dst] = if use_h { bhh[src] } else { 0.0 } + if use_x { bih[src] } else { 0.0 };
-        };
-        match kind {
-            CellKind::Lstm | CellKind::Rnn => (0..rows).for_each(|r| put(r, r, true, true)),
-            CellKind::Gru => {
-                (0..2 * h).for_each(|r| put(r, r, true, true));
-                (0..h).for_each(|j| put(2 * h + j, 2 * h + j, false, true));
-                (0..h).for_each(|j| put(3 * h + j, 2 * h + j, true, false));
-            }
-        }
-        let gates = vec![
-            0.0;
-            if kind == CellKind::Rnn {
-                0
-            } else {
-                (kind.gate_blocks()) * h
-            }
-        ];
+        let gates = if kind == CellKind::Rnn { 0 } else { rows };
         Self {
             kind,
             hidden: h,
             input: d,
-            w,
-            b,
-            z: vec![0.0; cols],
-            pre: vec![0.0; rows],
-            gates,
+            wih: Panels::pack(rows, d, |r, k| wih[[r, k]], |r| bih[r]),
+            whh: Panels::pack(rows, h, |r, k| whh[[r, k]], |r| bhh[r]),
+            xp: vec![0.0; padded(rows)],
+            hp: vec![0.0; padded(rows)],
+            gates: vec![0.0; gates],
         }
     }
 
@@ -191,13 +96,25 @@ impl Cell {
         self.input
     }
 
-    /// Activated gates of the last [`Cell::step`]: LSTM `[i | f | g | o]`, GRU `[r | z | n]`,
-    /// each block `H` long; empty for RNN (its only quantity is `h`).
+    /// Length of one step's projection (`G·H` rounded up to whole panels).
+    pub fn projection_len(&self) -> usize {
+        self.xp.len()
+    }
+
+    /// Activated gates of the last step: LSTM `[i | f | g | o]`, GRU `[r | z | n]`, each
+    /// block `H` long; empty for RNN (its only quantity is `h`).
     pub fn gates(&self) -> &[f32] {
         &self.gates
     }
 
-    /// Advances `state` by one input `x` (length `D`). With `σ` the logistic function:
+    /// The input side of one step: `out = W_ih·x + b_ih` (`x` of length `D`, `out` of
+    /// [`Cell::projection_len`]).
+    pub fn project(&self, x: &[f32], out: &mut [f32]) {
+        self.wih.mul_vec(x, out, PRE_LIMIT);
+    }
+
+    /// Advances `state` by one input `x` (length `D`): [`Cell::project`], then
+    /// [`Cell::step_projected`]. With `σ` the logistic function:
     ///
     /// LSTM (seed §4.1, PyTorch `nn.LSTM`):
     /// ```text
@@ -214,102 +131,130 @@ impl Cell {
     /// ```
     /// RNN: `h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)`.
     pub fn step(&mut self, x: &[f32], state: &mut State) {
-        let h = self.hidden;
         debug_assert_eq!(x.len(), self.input);
+        let mut xp = std::mem::take(&mut self.xp);
+        self.project(x, &mut xp);
+        self.step_projected(&xp, state);
+        self.xp = xp;
+    }
+
+    /// The recurrent side of [`Cell::step`], given the step's projection `xp` (from
+    /// [`Cell::project`]).
+    pub fn step_projected(&mut self, xp: &[f32], state: &mut State) {
+        let h = self.hidden;
         debug_assert_eq!(state.h.len(), h);
-        self.z[..h].copy_from_slice(&state.h);
-        self.z[h..].copy_from_slice(x);
-        let cols = self.z.len();
-        for ((p, row), b) in self
-            .pre
-            .iter_mut()
-            .zip(self.w.chunks_exact(cols))
-            .zip(&self.b)
-        {
-            let mut v = b + dot(row, &self.z);
-            if !v.is_finite() {
-                // Only reachable for inputs near f32::MAX: products overflow f32 but not f64.
-                v = (*b as f64 + dot_f64(row, &self.z)) as f32;
-            }
-            // Every σ/tanh is saturated far below 1e30; the clamp keeps sums such as GRU's
-            // `pre_n + r·pre_hn` from meeting ∞ − ∞.
-            *p = v.clamp(-PRE_LIMIT, PRE_LIMIT);
-        }
+        debug_assert_eq!(xp.len(), self.hp.len());
+        self.whh.mul_vec(&state.h, &mut self.hp, PRE_LIMIT);
+        let (hp, gates) = (&self.hp[..], &mut self.gates[..]);
+        // The gates of all units first, one long pass each, then the state update.
         match self.kind {
             CellKind::Lstm => {
-                let (pre, gates) = (&self.pre, &mut self.gates);
-                for j in 0..h {
-                    let i = sigmoid(pre[j]);
-                    let f = sigmoid(pre[h + j]);
-                    let g = pre[2 * h + j].tanh();
-                    let o = sigmoid(pre[3 * h + j]);
+                sum_into(Act::Sigmoid, xp, hp, &mut gates[..2 * h]);
+                sum_into(
+                    Act::Tanh,
+                    &xp[2 * h..],
+                    &hp[2 * h..],
+                    &mut gates[2 * h..3 * h],
+                );
+                sum_into(
+                    Act::Sigmoid,
+                    &xp[3 * h..],
+                    &hp[3 * h..],
+                    &mut gates[3 * h..],
+                );
+                let from = simd::lstm(gates, state, h);
+                for j in from..h {
+                    let (i, f, g, o) = (gates[j], gates[h + j], gates[2 * h + j], gates[3 * h + j]);
                     let c = f * state.c[j] + i * g;
                     state.c[j] = c;
-                    state.h[j] = o * c.tanh();
-                    gates[j] = i;
-                    gates[h + j] = f;
-                    gates[2 * h + j] = g;
-                    gates[3 * h + j] = o;
+                    state.h[j] = o * activation::tanh(c);
                 }
             }
             CellKind::Gru => {
-                let (pre, gates) = (&self.pre, &mut self.gates);
-                for j in 0..h {
-                    let r = sigmoid(pre[j]);
-                    let z = sigmoid(pre[h + j]);
-                    let n = (pre[2 * h + j] + r * pre[3 * h + j]).tanh();
+                sum_into(Act::Sigmoid, xp, hp, &mut gates[..2 * h]);
+                let from = simd::gru(xp, hp, gates, state, h);
+                for j in from..h {
+                    let (r, z) = (gates[j], gates[h + j]);
+                    let n = activation::tanh(xp[2 * h + j] + r * hp[2 * h + j]);
                     state.h[j] = (1.0 - z) * n + z * state.h[j];
-                    gates[j] = r;
-                    gates[h + j] = z;
                     gates[2 * h + j] = n;
                 }
             }
-            CellKind::Rnn => {
-                for (hj, p) in state.h.iter_mut().zip(&self.pre) {
-                    *hj = p.tanh();
-                }
-            }
+            CellKind::Rnn => sum_into(Act::Tanh, xp, hp, &mut state.h),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The state updates four units at a time, the same operations as the scalar loops in
+/// [`Cell::step_projected`]. Each returns the first unit it left for the scalar loop.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::*;
 
-    #[test]
-    fn sigmoid_is_finite_and_saturates() {
-        for z in [
-            -1e30f32,
-            -1e4,
-            -100.0,
-            -88.8,
-            0.0,
-            88.8,
-            100.0,
-            1e4,
-            1e30,
-            f32::MAX,
-            f32::MIN,
-        ] {
-            let s = sigmoid(z);
-            assert!(
-                s.is_finite() && (0.0..=1.0).contains(&s),
-                "sigmoid({z}) = {s}"
-            );
-        }
-        assert_eq!(sigmoid(0.0), 0.5);
-        assert_eq!(sigmoid(1e4), 1.0);
-        assert_eq!(sigmoid(-1e4), 0.0);
+    use super::activation::simd::tanh;
+    use super::State;
+
+    /// SAFETY of both helpers: callers pass indices with `at + 4 ≤ s.len()`.
+    #[inline]
+    unsafe fn ld(s: &[f32], at: usize) -> v128 {
+        v128_load(s.as_ptr().add(at) as *const v128)
+    }
+    #[inline]
+    unsafe fn st(s: &mut [f32], at: usize, v: v128) {
+        v128_store(s.as_mut_ptr().add(at) as *mut v128, v)
     }
 
-    #[test]
-    fn dot_matches_naive_sum_for_all_lengths() {
-        for n in 0..40 {
-            let a: Vec<f32> = (0..n).map(|k| (k as f32 * 0.37).sin()).collect();
-            let b: Vec<f32> = (0..n).map(|k| (k as f32 * 0.11).cos()).collect();
-            let naive: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
-            assert!((dot(&a, &b) as f64 - naive).abs() < 1e-5, "n = {n}");
+    /// `c = f ⊙ c + i ⊙ g`, `h = o ⊙ tanh(c)` from the activated `gates` `[i | f | g | o]`.
+    pub fn lstm(gates: &[f32], state: &mut State, h: usize) -> usize {
+        assert!(gates.len() >= 4 * h && state.h.len() >= h && state.c.len() >= h);
+        let mut j = 0;
+        // SAFETY: the assert gives the lengths; j + 4 ≤ h keeps lanes within each block.
+        unsafe {
+            while j + 4 <= h {
+                let (i, f) = (ld(gates, j), ld(gates, h + j));
+                let (g, o) = (ld(gates, 2 * h + j), ld(gates, 3 * h + j));
+                let c = f32x4_add(f32x4_mul(f, ld(&state.c, j)), f32x4_mul(i, g));
+                st(&mut state.c, j, c);
+                st(&mut state.h, j, f32x4_mul(o, tanh(c)));
+                j += 4;
+            }
         }
+        j
+    }
+
+    /// `n = tanh(x_n + r ⊙ h_n)`, `h = (1 − z) ⊙ n + z ⊙ h`, given `r`, `z` in `gates`.
+    pub fn gru(xp: &[f32], hp: &[f32], gates: &mut [f32], state: &mut State, h: usize) -> usize {
+        assert!(xp.len() >= 3 * h && hp.len() >= 3 * h && gates.len() >= 3 * h);
+        assert!(state.h.len() >= h);
+        let mut j = 0;
+        // SAFETY: the asserts give the lengths; j + 4 ≤ h keeps lanes within each block.
+        unsafe {
+            while j + 4 <= h {
+                let (r, z) = (ld(gates, j), ld(gates, h + j));
+                let n = tanh(f32x4_add(
+                    ld(xp, 2 * h + j),
+                    f32x4_mul(r, ld(hp, 2 * h + j)),
+                ));
+                let keep = f32x4_mul(z, ld(&state.h, j));
+                let new = f32x4_add(f32x4_mul(f32x4_sub(f32x4_splat(1.0), z), n), keep);
+                st(&mut state.h, j, new);
+                st(gates, 2 * h + j, n);
+                j += 4;
+            }
+        }
+        j
+    }
+}
+
+/// Without wasm SIMD the scalar loops do every unit.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod simd {
+    use super::State;
+
+    pub fn lstm(_: &[f32], _: &mut State, _: usize) -> usize {
+        0
+    }
+    pub fn gru(_: &[f32], _: &[f32], _: &mut [f32], _: &mut State, _: usize) -> usize {
+        0
     }
 }

@@ -1,6 +1,6 @@
 //! The sequence loop: runs a [`Cell`] over every input and records every step.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2};
 
 use super::cell::{Cell, State};
 use super::error::{ModelError, Result};
@@ -66,13 +66,60 @@ pub fn forward(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> 
     Ok(run.finish())
 }
 
+/// Steps whose input projections are computed together, ahead of their recurrence.
+const BLOCK: usize = 32;
+
+/// The one sequence loop: advances `state` over the rows of `xs` (`[n, D]`) and calls
+/// `record(k, cell, state)` after step `k` (0-based within `xs`), when
+/// [`Cell::gates`] and `state` hold that step's values.
+///
+/// The input projections `W_ih·x_t + b_ih` do not depend on the recurrence, so they are
+/// computed a block of steps at a time first (into `scratch`, grown once to
+/// `BLOCK · projection_len`); the recurrence then only adds `W_hh·h_{t-1} + b_hh`.
+/// Every forward pass in gatescope (the app's traces, training, the CLI, the peers
+/// benchmark) goes through this loop; what each keeps is its `record`.
+pub fn run_steps(
+    cell: &mut Cell,
+    xs: ArrayView2<'_, f32>,
+    state: &mut State,
+    scratch: &mut Vec<f32>,
+    mut record: impl FnMut(usize, &Cell, &State),
+) {
+    let (n, d) = xs.dim();
+    let plen = cell.projection_len();
+    if scratch.len() < BLOCK * plen {
+        scratch.resize(BLOCK * plen, 0.0);
+    }
+    let mut row = vec![0.0; if xs.is_standard_layout() { 0 } else { d }];
+    let mut start = 0;
+    while start < n {
+        let len = BLOCK.min(n - start);
+        for (k, out) in scratch.chunks_exact_mut(plen).take(len).enumerate() {
+            let x = xs.row(start + k);
+            match x.as_slice() {
+                Some(x) => cell.project(x, out),
+                None => {
+                    // A strided view (e.g. a transposed array): copy the row (D ≤ 64).
+                    row.iter_mut().zip(x).for_each(|(dst, v)| *dst = *v);
+                    cell.project(&row, out);
+                }
+            }
+        }
+        for (k, xp) in scratch.chunks_exact(plen).take(len).enumerate() {
+            cell.step_projected(xp, state);
+            record(start + k, cell, state);
+        }
+        start += len;
+    }
+}
+
 /// A forward pass that can be run a few steps at a time, so a long sequence can be computed
 /// across animation frames without freezing the page. [`forward`] is this run to the end.
 #[derive(Debug, Clone)]
 pub struct ForwardRun {
     cell: Cell,
     state: State,
-    xt: Vec<f32>,
+    scratch: Vec<f32>,
     done: usize,
     trace: Trace,
 }
@@ -109,7 +156,7 @@ impl ForwardRun {
             .collect();
         let trace = Trace {
             kind,
-            x: x.to_owned(),
+            x: x.as_standard_layout().into_owned(),
             h0,
             c0,
             series,
@@ -117,10 +164,62 @@ impl ForwardRun {
         Ok(Self {
             cell: Cell::new(params),
             state,
-            xt: vec![0.0; d],
+            scratch: Vec::new(),
             done: 0,
             trace,
         })
+    }
+
+    /// A run over `x` that keeps the first `from` steps of `prefix`, a trace computed by
+    /// `params` whose first `from` inputs equal `x`'s: after one value changed (`from` is its
+    /// step), a step was inserted or deleted (the first step that moved). The state after
+    /// step `from − 1` is read from `prefix`, which records every step's `h` and `c`: every
+    /// step is a checkpoint, so only steps `from..` are computed again.
+    ///
+    /// Errors: those of [`ForwardRun::new`]; a `prefix` of another cell or size than
+    /// `params`, shorter than `from` steps, or whose inputs before `from` differ from `x`'s.
+    pub fn resume(
+        params: &Params,
+        prefix: &Trace,
+        x: ArrayView2<'_, f32>,
+        from: usize,
+    ) -> Result<Self> {
+        let init = InitialState {
+            h0: prefix.h0.to_vec(),
+            c0: prefix.c0.to_vec(),
+        };
+        let mut run = Self::new(params, x, &init)?;
+        let same_shape = prefix.kind == params.kind()
+            && prefix.hidden_size() == params.hidden_size()
+            && prefix.input_size() == params.input_size();
+        let from = from.min(run.trace.steps());
+        if !same_shape || prefix.steps() < from {
+            return Err(ModelError::Format(format!(
+                "cannot resume at step {from} from a {} trace of {} steps (H = {}, D = {})",
+                prefix.kind.name(),
+                prefix.steps(),
+                prefix.hidden_size(),
+                prefix.input_size()
+            )));
+        }
+        let rows = ndarray::s![..from, ..];
+        if prefix.x.slice(rows) != run.trace.x.slice(rows) {
+            return Err(ModelError::Format(format!(
+                "cannot resume at step {from}: earlier inputs differ from the trace's"
+            )));
+        }
+        for (dst, src) in run.trace.series.iter_mut().zip(&prefix.series) {
+            dst.slice_mut(rows).assign(&src.slice(rows));
+        }
+        if from > 0 {
+            let last = prefix.series.len() - 1;
+            copy_from_row(&mut run.state.h, &prefix.series[last], from - 1);
+            if !run.state.c.is_empty() {
+                copy_from_row(&mut run.state.c, &prefix.series[last - 1], from - 1);
+            }
+        }
+        run.done = from;
+        Ok(run)
     }
 
     /// The input being run, `[T, D]`.
@@ -140,35 +239,29 @@ impl ForwardRun {
 
     /// Computes up to `max_steps` more steps; returns [`ForwardRun::is_done`].
     pub fn advance(&mut self, max_steps: usize) -> bool {
-        let hidden = self.trace.hidden_size();
-        let t_end = self.done.saturating_add(max_steps).min(self.trace.steps());
+        let (t0, hidden) = (self.done, self.trace.hidden_size());
+        let t_end = t0.saturating_add(max_steps).min(self.trace.steps());
         let lstm = self.trace.kind == CellKind::Lstm;
-        for t in self.done..t_end {
-            // Rows of a non-contiguous view cannot be borrowed as slices; copy one step (D ≤ 64).
-            for (dst, src) in self.xt.iter_mut().zip(self.trace.x.row(t)) {
-                *dst = *src;
-            }
-            self.cell.step(&self.xt, &mut self.state);
-            let gates = self.cell.gates();
-            let series = &mut self.trace.series;
-            for (k, arr) in series
-                .iter_mut()
-                .take(gates.len() / hidden.max(1))
-                .enumerate()
-            {
-                arr.row_mut(t)
-                    .assign(&ArrayView1::from(&gates[k * hidden..(k + 1) * hidden]));
-            }
-            let last = series.len() - 1;
-            if lstm {
-                series[last - 1]
-                    .row_mut(t)
-                    .assign(&ArrayView1::from(&self.state.c[..]));
-            }
-            series[last]
-                .row_mut(t)
-                .assign(&ArrayView1::from(&self.state.h[..]));
-        }
+        let Trace { x, series, .. } = &mut self.trace;
+        let last = series.len() - 1;
+        let xs = x.slice(ndarray::s![t0..t_end, ..]);
+        run_steps(
+            &mut self.cell,
+            xs,
+            &mut self.state,
+            &mut self.scratch,
+            |k, cell, state| {
+                let t = t0 + k;
+                let gates = cell.gates();
+                for (arr, g) in series.iter_mut().zip(gates.chunks_exact(hidden.max(1))) {
+                    copy_row(arr, t, g);
+                }
+                if lstm {
+                    copy_row(&mut series[last - 1], t, &state.c);
+                }
+                copy_row(&mut series[last], t, &state.h);
+            },
+        );
         self.done = t_end;
         self.is_done()
     }
@@ -176,6 +269,19 @@ impl ForwardRun {
     /// The trace. Steps not yet computed (if [`ForwardRun::is_done`] is false) are zeros.
     pub fn finish(self) -> Trace {
         self.trace
+    }
+}
+
+fn copy_from_row(dst: &mut [f32], arr: &Array2<f32>, t: usize) {
+    dst.iter_mut().zip(arr.row(t)).for_each(|(o, v)| *o = *v);
+}
+
+/// Row `t` of a standard-layout `[T, H]` array (every series is one) takes `v`.
+fn copy_row(arr: &mut Array2<f32>, t: usize, v: &[f32]) {
+    let mut row = arr.row_mut(t);
+    match row.as_slice_mut() {
+        Some(dst) => dst.copy_from_slice(v),
+        None => row.iter_mut().zip(v).for_each(|(o, s)| *o = *s),
     }
 }
 
@@ -205,5 +311,44 @@ mod tests {
         }
         assert_eq!((chunks, run.progress()), (5, (23, 23)));
         assert_eq!(run.finish(), whole);
+    }
+
+    /// Resuming after an edit, an insertion or a deletion gives the same trace as a whole
+    /// new pass (equal bits: the same steps in the same order), for every cell.
+    #[test]
+    fn resumed_runs_equal_whole_passes() {
+        for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+            let p = Params::init(kind, 6, 2, InitConfig::default()).unwrap();
+            let x = Array2::from_shape_fn((40, 2), |(t, d)| ((t * 5 + d) as f32 * 0.21).cos());
+            let init = InitialState {
+                h0: vec![0.3; 6],
+                c0: if kind == CellKind::Lstm {
+                    vec![-0.2; 6]
+                } else {
+                    vec![]
+                },
+            };
+            let old = forward(&p, x.view(), &init).unwrap();
+            let mut edited = x.clone();
+            edited[[17, 1]] = 2.5;
+            let deleted = x.select(
+                ndarray::Axis(0),
+                &(0..40).filter(|&t| t != 9).collect::<Vec<_>>(),
+            );
+            for (new, from) in [(edited, 17), (deleted, 9), (x.clone(), 0), (x.clone(), 40)] {
+                let mut run = ForwardRun::resume(&p, &old, new.view(), from).unwrap();
+                assert_eq!(run.progress().0, from);
+                run.advance(usize::MAX);
+                assert_eq!(
+                    run.finish(),
+                    forward(&p, new.view(), &init).unwrap(),
+                    "{kind:?} from {from}"
+                );
+            }
+            // An earlier input that differs is refused, not silently kept.
+            let mut early = x.clone();
+            early[[3, 0]] = 9.0;
+            assert!(ForwardRun::resume(&p, &old, early.view(), 10).is_err());
+        }
     }
 }

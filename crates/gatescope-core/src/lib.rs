@@ -2,19 +2,22 @@
 //! The app re-exports it as `gatescope::model`.
 //!
 //! - [`params`]: weights in PyTorch's layout, seeded init, the seed's per-gate view.
-//! - [`cell`]: one step (a fused matrix–vector product and the cell's nonlinearity).
+//! - [`cell`]: one step (input projection, recurrent product on [`kernel`] panels, and the
+//!   cell's nonlinearity from [`activation`]).
 //! - [`forward`](mod@forward): the sequence loop, returning a [`Trace`] of every gate at every step.
 //! - [`backward`](mod@backward): backpropagation through time from a [`Trace`], returning [`Grads`].
 //! - [`train`]: a readout, losses, mini-batch training with SGD / Adam ([`optim`]) on the
 //!   seeded toy [`tasks`].
 //! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
 
+pub mod activation;
 pub mod backward;
 pub mod cell;
 pub mod error;
 pub mod examples;
 pub mod forward;
 pub mod io;
+pub mod kernel;
 pub mod optim;
 pub mod params;
 pub mod parse;
