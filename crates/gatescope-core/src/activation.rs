@@ -178,6 +178,17 @@ pub mod simd {
                     v128_load(bp.add(k) as *const v128),
                 )
             };
+            // Eight units per iteration: the engine materialises each constant once per
+            // iteration, and two independent evaluations overlap.
+            while k + 8 <= n {
+                let (u, v) = match act {
+                    super::Act::Sigmoid => sigmoid2(sum(k), sum(k + 4)),
+                    super::Act::Tanh => tanh2(sum(k), sum(k + 4)),
+                };
+                v128_store(op.add(k) as *mut v128, u);
+                v128_store(op.add(k + 4) as *mut v128, v);
+                k += 8;
+            }
             while k + 4 <= n {
                 let v = match act {
                     super::Act::Sigmoid => sigmoid(sum(k)),
@@ -188,6 +199,16 @@ pub mod simd {
             }
         }
         k
+    }
+
+    #[inline(always)]
+    fn sigmoid2(a: v128, b: v128) -> (v128, v128) {
+        (sigmoid(a), sigmoid(b))
+    }
+
+    #[inline(always)]
+    fn tanh2(a: v128, b: v128) -> (v128, v128) {
+        (tanh(a), tanh(b))
     }
 
     #[inline]

@@ -76,10 +76,7 @@ impl Panels {
     /// inputs near `f32::MAX`) is recomputed in f64 and clamped to ±`limit`.
     pub fn mul_vec(&self, v: &[f32], out: &mut [f32], limit: f32) {
         assert!(v.len() == self.cols && out.len() == self.b.len());
-        mul_vec(&self.w, &self.b, self.cols, v, out);
-        // NaN fails `<=` too. A fold, not `any`, so it vectorises.
-        let tame = out.iter().fold(true, |acc, y| acc & (y.abs() <= limit));
-        if !tame {
+        if !mul_vec(&self.w, &self.b, self.cols, v, out, limit) {
             for (r, y) in out.iter_mut().enumerate().take(self.rows) {
                 if y.is_nan() || y.abs() > limit {
                     let exact = (0..self.cols).fold(f64::from(self.b[r]), |s, k| {
@@ -92,8 +89,10 @@ impl Panels {
     }
 }
 
+/// `out = b + W·v` on the packed panels; returns whether every value is within ±`limit`
+/// (false also for NaN, which fails `<=`).
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn mul_vec(w: &[f32], b: &[f32], cols: usize, v: &[f32], out: &mut [f32]) {
+fn mul_vec(w: &[f32], b: &[f32], cols: usize, v: &[f32], out: &mut [f32], limit: f32) -> bool {
     for ((panel, bias), y) in w
         .chunks_exact((LANES * cols).max(1))
         .zip(b.chunks_exact(LANES))
@@ -111,29 +110,36 @@ fn mul_vec(w: &[f32], b: &[f32], cols: usize, v: &[f32], out: &mut [f32]) {
     if cols == 0 {
         out.copy_from_slice(b);
     }
+    // A fold, not `any`, so it vectorises.
+    out.iter().fold(true, |acc, y| acc & (y.abs() <= limit))
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn mul_vec(w: &[f32], b: &[f32], cols: usize, v: &[f32], out: &mut [f32]) {
+fn mul_vec(w: &[f32], b: &[f32], cols: usize, v: &[f32], out: &mut [f32], limit: f32) -> bool {
+    use core::arch::wasm32::{f32x4_splat, u32x4_splat, v128_and, v128_any_true, v128_not};
     let panels = b.len() / LANES;
     assert!(w.len() == panels * LANES * cols && out.len() == b.len() && v.len() == cols);
     // Two panels at a time: eight independent running sums hide the latency of f32x4_add
     // (with four, each column waits on the previous column's additions); a ninth register
     // holds the broadcast, so nothing spills on 16-register hosts.
     let mut p = 0;
+    let (limit, mut tame) = (f32x4_splat(limit), u32x4_splat(u32::MAX));
     // SAFETY: the assert gives what `simd_panels` needs, for panels p .. p + N ≤ panels.
     unsafe {
         while p + 2 <= panels {
-            simd_panels::<2>(w, b, cols, v, out, p);
+            tame = v128_and(tame, simd_panels::<2>(w, b, cols, v, out, p, limit));
             p += 2;
         }
         if p < panels {
-            simd_panels::<1>(w, b, cols, v, out, p);
+            tame = v128_and(tame, simd_panels::<1>(w, b, cols, v, out, p, limit));
         }
     }
+    !v128_any_true(v128_not(tame))
 }
 
 /// Panels `p .. p + N` of [`mul_vec`], their `16·N` running sums in `4·N` registers.
+/// Returns a mask of the lanes whose sums are all within ±`limit`, checked in registers
+/// (a scalar pass over `out` afterwards cost as much as a small product).
 ///
 /// # Safety
 /// `w` holds `panels · 16 · cols` values, `b` and `out` `panels · 16`, `v` `cols`, and
@@ -147,7 +153,8 @@ unsafe fn simd_panels<const N: usize>(
     v: &[f32],
     out: &mut [f32],
     p: usize,
-) {
+    limit: core::arch::wasm32::v128,
+) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
     let ld = |q: *const f32, at: usize| v128_load(q.add(at) as *const v128);
     let mut acc = [[f32x4_splat(0.0); 4]; N];
@@ -168,12 +175,15 @@ unsafe fn simd_panels<const N: usize>(
             q[n] = q[n].add(LANES);
         }
     }
+    let mut tame = u32x4_splat(u32::MAX);
     for (n, panel) in acc.iter().enumerate() {
         let o = out.as_mut_ptr().add((p + n) * LANES);
         for (l, a) in panel.iter().enumerate() {
             v128_store(o.add(4 * l) as *mut v128, *a);
+            tame = v128_and(tame, f32x4_le(f32x4_abs(*a), limit));
         }
     }
+    tame
 }
 
 #[cfg(test)]
