@@ -172,3 +172,73 @@ impl Deferred {
         }
     }
 }
+
+/// Keeps only the newest value pushed within one animation frame and hands it to `apply`
+/// at the next frame: pointer moves can arrive faster than frames, and each would otherwise
+/// recompute the trace. [`FrameCoalescer::flush`] applies a waiting value at once (at the
+/// end of a drag, so the last position always lands). The pending frame is cancelled on
+/// cleanup.
+pub fn use_frame_coalescer<T: 'static>(
+    apply: impl Fn(T) + 'static,
+) -> StoredValue<FrameCoalescer<T>, LocalStorage> {
+    let inner = Rc::new(CoalescerInner {
+        latest: RefCell::new(None),
+        frame: Cell::new(None),
+        apply: Box::new(apply),
+    });
+    let stored = StoredValue::new_local(FrameCoalescer(inner.clone()));
+    // on_cleanup needs Send; this hook only ever runs on the page's one thread.
+    let inner = SendWrapper::new(inner);
+    on_cleanup(move || {
+        if let Some(h) = inner.frame.take() {
+            h.cancel();
+        }
+        inner.latest.borrow_mut().take();
+    });
+    stored
+}
+
+/// See [`use_frame_coalescer`].
+pub struct FrameCoalescer<T>(Rc<CoalescerInner<T>>);
+
+struct CoalescerInner<T> {
+    latest: RefCell<Option<T>>,
+    frame: Cell<Option<AnimationFrameRequestHandle>>,
+    apply: Box<dyn Fn(T)>,
+}
+
+impl<T: 'static> FrameCoalescer<T> {
+    /// Replaces the waiting value; asks for a frame if none is pending.
+    pub fn push(&self, value: T) {
+        *self.0.latest.borrow_mut() = Some(value);
+        let pending = self.0.frame.take();
+        let idle = pending.is_none();
+        self.0.frame.set(pending);
+        if idle {
+            let inner = self.0.clone();
+            let handle = request_animation_frame_with_handle(move || {
+                inner.frame.set(None);
+                CoalescerInner::run(&inner);
+            });
+            self.0.frame.set(handle.ok());
+        }
+    }
+
+    /// Applies the waiting value now, if there is one, and cancels its frame.
+    pub fn flush(&self) {
+        if let Some(h) = self.0.frame.take() {
+            h.cancel();
+        }
+        CoalescerInner::run(&self.0);
+    }
+}
+
+impl<T> CoalescerInner<T> {
+    fn run(inner: &Rc<Self>) {
+        // Taken before `apply` runs, so an `apply` that pushes again does not re-borrow.
+        let value = inner.latest.borrow_mut().take();
+        if let Some(v) = value {
+            (inner.apply)(v);
+        }
+    }
+}

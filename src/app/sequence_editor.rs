@@ -8,6 +8,7 @@ use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
+use super::hooks::{use_frame_coalescer, FrameCoalescer};
 use super::{SessionRead, SessionWrite};
 use crate::state::editor::{
     cell_error_message, cell_label, format_cell, nudge, parse_cell, Drag, MAX_EDITABLE_STEPS,
@@ -47,6 +48,8 @@ struct Editor {
     drag: StoredValue<Option<ActiveDrag>>,
     /// The cell being dragged, for its highlight.
     dragging: RwSignal<Option<(usize, usize)>>,
+    /// Drag values, one recompute per frame.
+    drag_values: StoredValue<FrameCoalescer<(usize, usize, f32)>, LocalStorage>,
     list: NodeRef<html::Ol>,
 }
 
@@ -189,11 +192,9 @@ impl Editor {
             let v = a.drag.move_to(f64::from(ev.client_y()), ev.shift_key())?;
             Some((a.t, a.d, v))
         });
-        if let Some(Some((t, d, v))) = step {
+        if let Some(Some(step)) = step {
             ev.prevent_default();
-            if self.value(t, d) != Some(v) {
-                self.set(t, d, v);
-            }
+            self.drag_values.with_value(|c| c.push(step));
         }
     }
 
@@ -202,6 +203,7 @@ impl Editor {
             .drag
             .with_value(|a| a.is_some_and(|a| a.pointer_id == ev.pointer_id()));
         if ours {
+            self.drag_values.with_value(FrameCoalescer::flush);
             self.drag.set_value(None);
             self.dragging.set(None);
         }
@@ -238,13 +240,21 @@ pub fn SequenceEditor() -> impl IntoView {
     let SessionWrite(set_session) = expect_context();
     let trace = Memo::new(move |_| session.with(Session::shared_trace));
     let shape = Memo::new(move |_| trace.with(|tr| (tr.steps(), tr.input_size())));
+    let error = RwSignal::new(None);
+    let drag_values = use_frame_coalescer(move |(t, d, v): (usize, usize, f32)| {
+        if trace.with_untracked(|tr| tr.x().get((t, d)).copied()) != Some(v) {
+            error.set(None);
+            set_session.update(|s| s.set_value(t, d, v));
+        }
+    });
     let ed = Editor {
         set_session,
         trace,
         shape,
-        error: RwSignal::new(None),
+        error,
         drag: StoredValue::new(None),
         dragging: RwSignal::new(None),
+        drag_values,
         list: NodeRef::new(),
     };
     // Each Random click draws a new sequence.

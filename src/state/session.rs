@@ -4,7 +4,7 @@
 //! beyond the app's limits without computing) live here and are tested natively.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ndarray::{s, Array2, Axis};
 
@@ -12,6 +12,7 @@ use super::presets::{format_sequence, Preset};
 use crate::model::{
     examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Params, Trace,
 };
+use ndarray::ArrayView2;
 
 /// Largest hidden size the app shows (the core allows more; the views would not be legible).
 pub const APP_MAX_HIDDEN: usize = 256;
@@ -99,17 +100,28 @@ pub enum ModelSource {
     Loaded(String),
 }
 
-/// A model, the text the user typed, and the trace of the last text that was valid.
+/// A model, its input, and the trace of the last input that was valid.
+///
+/// The input values (the trace's `x`, or the pending run's) are the source of truth. The
+/// text field shows what the user typed, or, after the values were set another way (a cell
+/// edit, a drag, a preset), those values formatted once, when first read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     source: ModelSource,
     params: Params,
-    input_text: String,
+    /// What the user typed, if the text is theirs.
+    typed: Option<String>,
+    /// The values as text, formatted on first read when `typed` is `None`.
+    formatted: OnceLock<String>,
     trace: SharedTrace,
     error: Option<String>,
     model_error: Option<String>,
     /// A long forward pass still being computed, a chunk per frame (see [`SYNC_WORK`]).
     pending: Option<PendingRun>,
+    /// Counts weight changes, so a trace of earlier weights is never resumed with new ones.
+    model_rev: u64,
+    /// `model_rev` of the weights that computed `trace`.
+    trace_rev: u64,
 }
 
 /// Multiply-adds above which a new trace is computed in chunks across frames instead of
@@ -130,13 +142,14 @@ pub fn sequence_work(params: &Params, steps: usize) -> u64 {
     work_per_step(params).saturating_mul(steps as u64)
 }
 
-/// A forward pass in progress. Compared by progress only: it exists to be finished.
+/// A forward pass in progress, and the `model_rev` of its weights. Compared by progress
+/// only: it exists to be finished.
 #[derive(Debug, Clone)]
-struct PendingRun(Box<ForwardRun>);
+struct PendingRun(Box<ForwardRun>, u64);
 
 impl PartialEq for PendingRun {
     fn eq(&self, other: &Self) -> bool {
-        self.0.progress() == other.0.progress()
+        (self.0.progress(), self.1) == (other.0.progress(), other.1)
     }
 }
 
@@ -147,11 +160,14 @@ impl Session {
         Ok(Self {
             source,
             params,
-            input_text: input_text.to_string(),
+            typed: Some(input_text.to_string()),
+            formatted: OnceLock::new(),
             trace,
             error: None,
             model_error: None,
             pending: None,
+            model_rev: 0,
+            trace_rev: 0,
         })
     }
 
@@ -172,31 +188,75 @@ impl Session {
     /// stays on show, [`Session::progress`] reports how far the new one is, and the caller
     /// finishes it with [`Session::advance_pending`].
     pub fn set_input(&mut self, text: &str) {
-        self.input_text = text.to_string();
+        self.typed = Some(text.to_string());
+        self.formatted = OnceLock::new();
         match start(&self.params, text) {
-            Ok(mut run) => {
-                self.error = None;
-                if sequence_work(&self.params, run.progress().1) <= SYNC_WORK {
-                    run.advance(usize::MAX);
-                    self.trace = SharedTrace::new(run.finish());
-                    self.pending = None;
-                } else {
-                    self.pending = Some(PendingRun(Box::new(run)));
-                }
-            }
+            Ok(run) => self.run(run),
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Shows `run`: finished now when its remaining work is within [`SYNC_WORK`], otherwise
+    /// kept pending (the last trace stays on show meanwhile).
+    fn run(&mut self, mut run: ForwardRun) {
+        self.error = None;
+        let (done, steps) = run.progress();
+        if sequence_work(&self.params, steps - done) <= SYNC_WORK {
+            run.advance(usize::MAX);
+            self.trace = SharedTrace::new(run.finish());
+            self.trace_rev = self.model_rev;
+            self.pending = None;
+        } else {
+            self.pending = Some(PendingRun(Box::new(run), self.model_rev));
+        }
+    }
+
+    /// Runs the input `x`, whose steps before `from` are those of the current input, so only
+    /// steps `from..` are computed (from the pending run's steps or the shown trace, which
+    /// hold the state after every step). Sizes beyond the app's limits and non-finite
+    /// values are refused with [`Session::error`] set, and nothing else changes.
+    fn rerun_from(&mut self, x: Array2<f32>, from: usize) {
+        if !(1..=APP_MAX_STEPS).contains(&x.nrows()) {
+            self.error = Some(format!(
+                "The input needs 1 to {APP_MAX_STEPS} steps; {} is outside that.",
+                x.nrows()
+            ));
+            return;
+        }
+        let (params, rev) = (&self.params, self.model_rev);
+        let resumed = match &self.pending {
+            Some(PendingRun(p, r)) if *r == rev => {
+                let (partial, done) = p.computed();
+                ForwardRun::resume(params, partial, x.view(), from.min(done))
+            }
+            None if self.trace_rev == rev => {
+                ForwardRun::resume(params, &self.trace, x.view(), from)
+            }
+            _ => ForwardRun::resume(params, &self.trace, x.view(), 0),
+        };
+        // A shown trace of other values (after invalid text, say) cannot be resumed:
+        // then everything is computed again.
+        match resumed.or_else(|_| ForwardRun::new(&self.params, x.view(), &InitialState::default()))
+        {
+            Ok(run) => {
+                self.typed = None;
+                self.formatted = OnceLock::new();
+                self.run(run);
+            }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
     /// Computes up to `steps` more steps of a pending trace; when it completes it replaces
     /// the shown trace. Returns true when nothing is pending any more.
     pub fn advance_pending(&mut self, steps: usize) -> bool {
-        let Some(PendingRun(run)) = self.pending.as_mut() else {
+        let Some(PendingRun(run, _)) = self.pending.as_mut() else {
             return true;
         };
         if run.advance(steps) {
-            if let Some(PendingRun(run)) = self.pending.take() {
+            if let Some(PendingRun(run, rev)) = self.pending.take() {
                 self.trace = SharedTrace::new(run.finish());
+                self.trace_rev = rev;
             }
             return true;
         }
@@ -213,25 +273,26 @@ impl Session {
         self.pending.is_some()
     }
 
-    /// Replaces the input by values (rewriting the text to match).
+    /// Replaces the input by values (the text then shows them).
     pub fn set_x(&mut self, x: &Array2<f32>) {
-        self.set_input(&format_sequence(x));
+        self.rerun_from(x.clone(), 0);
     }
 
     /// The values being edited: those of the last valid input.
-    fn x(&self) -> Array2<f32> {
+    pub fn x(&self) -> ArrayView2<'_, f32> {
         match &self.pending {
-            Some(PendingRun(run)) => run.x().to_owned(),
-            None => self.trace.x().to_owned(),
+            Some(PendingRun(run, _)) => run.x(),
+            None => self.trace.x(),
         }
     }
 
     /// Sets input dimension `d` of step `t` (0-based); ignored if out of range or not finite.
+    /// Only steps `t..` are computed again.
     pub fn set_value(&mut self, t: usize, d: usize, v: f32) {
-        let mut x = self.x();
+        let mut x = self.x().to_owned();
         if t < x.nrows() && d < x.ncols() && v.is_finite() {
             x[[t, d]] = v;
-            self.set_x(&x);
+            self.rerun_from(x, t);
         }
     }
 
@@ -244,7 +305,7 @@ impl Session {
         let mut out = Array2::zeros((x.nrows() + 1, x.ncols()));
         out.slice_mut(s![..=t, ..]).assign(&x.slice(s![..=t, ..]));
         out.slice_mut(s![t + 1.., ..]).assign(&x.slice(s![t.., ..]));
-        self.set_x(&out);
+        self.rerun_from(out, t + 1);
     }
 
     /// Deletes step `t` (0-based); the last remaining step cannot be deleted.
@@ -252,7 +313,8 @@ impl Session {
         let x = self.x();
         if t < x.nrows() && x.nrows() > 1 {
             let keep: Vec<usize> = (0..x.nrows()).filter(|&k| k != t).collect();
-            self.set_x(&x.select(Axis(0), &keep));
+            let out = x.select(Axis(0), &keep);
+            self.rerun_from(out, t);
         }
     }
 
@@ -288,6 +350,7 @@ impl Session {
         }
         self.source = ModelSource::Loaded(name.to_string());
         self.params = params;
+        self.model_rev += 1;
         self.model_error = None;
         self.set_x(x);
     }
@@ -298,16 +361,16 @@ impl Session {
     }
 
     fn set_params(&mut self, source: ModelSource, params: Params) {
-        let old = self.x();
+        let old = self.x().to_owned();
         let d = params.input_size();
         let mut x = Array2::zeros((old.nrows(), d));
         let k = d.min(old.ncols());
         x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
         self.source = source;
         self.params = params;
+        self.model_rev += 1;
         self.model_error = None;
-        if old.ncols() == d && self.error.is_none() {
-            let text = self.input_text.clone();
+        if let (Some(text), true) = (self.typed.clone(), old.ncols() == d && self.error.is_none()) {
             self.set_input(&text);
         } else {
             self.set_x(&x);
@@ -347,8 +410,14 @@ impl Session {
     pub fn params(&self) -> &Params {
         &self.params
     }
+    /// The text field's content: the user's own text, or the values formatted.
     pub fn input_text(&self) -> &str {
-        &self.input_text
+        match &self.typed {
+            Some(text) => text,
+            None => self
+                .formatted
+                .get_or_init(|| format_sequence(&self.x().to_owned())),
+        }
     }
     /// The trace of the last valid input.
     pub fn trace(&self) -> &Trace {
@@ -566,5 +635,46 @@ mod tests {
             (s.params(), s.input_text(), s.trace()),
             (fresh.params(), fresh.input_text(), fresh.trace())
         );
+    }
+
+    /// Edits recompute from the edited step on; the result is the whole pass's, bit for bit,
+    /// including right after the weights changed (a trace of other weights is never resumed).
+    #[test]
+    fn edits_resume_from_the_edited_step_and_equal_a_whole_pass() {
+        use crate::model::forward;
+        let whole = |s: &Session| forward(s.params(), s.x(), &InitialState::default()).unwrap();
+        let mut s = Session::seed_example();
+        s.set_config(ModelConfig {
+            hidden: 12,
+            seed: 5,
+            ..ModelConfig::default()
+        });
+        s.set_input(&vec!["0.25"; 60].join(", "));
+        s.set_value(41, 0, -2.0);
+        assert_eq!(s.trace(), &whole(&s));
+        assert_eq!(
+            s.x()[[41, 0]],
+            -2.0,
+            "the value itself, not a re-parsed text"
+        );
+        s.insert_step(10);
+        s.delete_step(3);
+        assert_eq!((s.trace().steps(), s.trace()), (60, &whole(&s)));
+        for seed in [6, 7] {
+            s.set_config(ModelConfig {
+                hidden: 12,
+                seed,
+                ..ModelConfig::default()
+            });
+            s.set_value(59, 0, 1.5);
+            assert_eq!(s.trace(), &whole(&s), "seed {seed}");
+        }
+        assert!(
+            s.input_text().ends_with(", 1.5"),
+            "the text follows the values"
+        );
+        s.set_input("1, 2, oops");
+        s.set_value(0, 0, 3.0);
+        assert_eq!((s.is_stale(), s.trace()), (false, &whole(&s)));
     }
 }

@@ -227,6 +227,11 @@ impl ForwardRun {
         self.trace.x()
     }
 
+    /// The trace as computed so far, and how many of its steps are done.
+    pub fn computed(&self) -> (&Trace, usize) {
+        (&self.trace, self.done)
+    }
+
     /// Steps computed so far, and T.
     pub fn progress(&self) -> (usize, usize) {
         (self.done, self.trace.steps())
