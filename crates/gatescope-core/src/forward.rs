@@ -127,40 +127,7 @@ pub struct ForwardRun {
 impl ForwardRun {
     /// Validates the inputs (as [`forward`] does) and prepares buffers for every step.
     pub fn new(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<Self> {
-        let (t_len, d) = x.dim();
-        if d != params.input_size() {
-            return Err(ModelError::shape(
-                "input x",
-                format!("[T, {}]", params.input_size()),
-                format!("[{t_len}, {d}]"),
-            ));
-        }
-        check_size("sequence length T", t_len, MAX_STEPS)?;
-        let hidden = params.hidden_size();
-        let entries = t_len as u64 * hidden as u64;
-        if entries > MAX_TRACE_ENTRIES {
-            return Err(ModelError::Size {
-                what: "trace size T·H",
-                value: usize::try_from(entries).unwrap_or(usize::MAX),
-                min: 1,
-                max: MAX_TRACE_ENTRIES as usize,
-            });
-        }
-        check_finite("input x", x.iter(), &[t_len, d])?;
-        let state = init.resolve(params)?;
-        let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));
-        let kind = params.kind();
-        let series = Series::of(kind)
-            .iter()
-            .map(|_| Array2::zeros((t_len, hidden)))
-            .collect();
-        let trace = Trace {
-            kind,
-            x: x.as_standard_layout().into_owned(),
-            h0,
-            c0,
-            series,
-        };
+        let (state, trace) = prepare(params, x, init)?;
         Ok(Self {
             cell: Cell::new(params),
             state,
@@ -244,28 +211,16 @@ impl ForwardRun {
 
     /// Computes up to `max_steps` more steps; returns [`ForwardRun::is_done`].
     pub fn advance(&mut self, max_steps: usize) -> bool {
-        let (t0, hidden) = (self.done, self.trace.hidden_size());
+        let t0 = self.done;
         let t_end = t0.saturating_add(max_steps).min(self.trace.steps());
-        let lstm = self.trace.kind == CellKind::Lstm;
         let Trace { x, series, .. } = &mut self.trace;
-        let last = series.len() - 1;
         let xs = x.slice(ndarray::s![t0..t_end, ..]);
         run_steps(
             &mut self.cell,
             xs,
             &mut self.state,
             &mut self.scratch,
-            |k, cell, state| {
-                let t = t0 + k;
-                let gates = cell.gates();
-                for (arr, g) in series.iter_mut().zip(gates.chunks_exact(hidden.max(1))) {
-                    copy_row(arr, t, g);
-                }
-                if lstm {
-                    copy_row(&mut series[last - 1], t, &state.c);
-                }
-                copy_row(&mut series[last], t, &state.h);
-            },
+            |k, cell, state| record(series, t0 + k, cell, state),
         );
         self.done = t_end;
         self.is_done()
@@ -275,6 +230,89 @@ impl ForwardRun {
     pub fn finish(self) -> Trace {
         self.trace
     }
+}
+
+/// Checks `x` and `init` against `params` (see [`forward`]'s errors) and builds the
+/// initial state and a trace of `x` with every step still zero.
+fn prepare(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<(State, Trace)> {
+    let (t_len, d) = x.dim();
+    if d != params.input_size() {
+        return Err(ModelError::shape(
+            "input x",
+            format!("[T, {}]", params.input_size()),
+            format!("[{t_len}, {d}]"),
+        ));
+    }
+    check_size("sequence length T", t_len, MAX_STEPS)?;
+    let hidden = params.hidden_size();
+    let entries = t_len as u64 * hidden as u64;
+    if entries > MAX_TRACE_ENTRIES {
+        return Err(ModelError::Size {
+            what: "trace size T·H",
+            value: usize::try_from(entries).unwrap_or(usize::MAX),
+            min: 1,
+            max: MAX_TRACE_ENTRIES as usize,
+        });
+    }
+    check_finite("input x", x.iter(), &[t_len, d])?;
+    let state = init.resolve(params)?;
+    let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));
+    let kind = params.kind();
+    let series = Series::of(kind)
+        .iter()
+        .map(|_| Array2::zeros((t_len, hidden)))
+        .collect();
+    let trace = Trace {
+        kind,
+        x: x.as_standard_layout().into_owned(),
+        h0,
+        c0,
+        series,
+    };
+    Ok((state, trace))
+}
+
+/// [`forward`] with a [`Cell`] already built for `params`: training runs every sequence of
+/// a batch through the same weights, packed once per batch instead of once per sequence.
+pub fn forward_with(
+    params: &Params,
+    cell: &mut Cell,
+    x: ArrayView2<'_, f32>,
+    init: &InitialState,
+) -> Result<Trace> {
+    let same = (cell.kind(), cell.hidden_size(), cell.input_size())
+        == (params.kind(), params.hidden_size(), params.input_size());
+    if !same {
+        return Err(ModelError::Format(
+            "forward_with: the cell was built for other parameters".to_string(),
+        ));
+    }
+    let (mut state, mut trace) = prepare(params, x, init)?;
+    let Trace { x, series, .. } = &mut trace;
+    run_steps(
+        cell,
+        x.view(),
+        &mut state,
+        &mut Vec::new(),
+        |t, cell, state| record(series, t, cell, state),
+    );
+    Ok(trace)
+}
+
+/// Writes step `t` (the cell's gates and the state after it) into a trace's `series`.
+fn record(series: &mut [Array2<f32>], t: usize, cell: &Cell, state: &State) {
+    let hidden = state.h.len();
+    for (arr, g) in series
+        .iter_mut()
+        .zip(cell.gates().chunks_exact(hidden.max(1)))
+    {
+        copy_row(arr, t, g);
+    }
+    let last = series.len() - 1;
+    if !state.c.is_empty() {
+        copy_row(&mut series[last - 1], t, &state.c);
+    }
+    copy_row(&mut series[last], t, &state.h);
 }
 
 fn copy_from_row(dst: &mut [f32], arr: &Array2<f32>, t: usize) {

@@ -35,9 +35,10 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use super::backward::{backward, Grads};
+use super::backward::{backward, bptt, Grads};
+use super::cell::Cell;
 use super::error::{ModelError, Result};
-use super::forward::{forward, InitialState};
+use super::forward::{forward, forward_with, InitialState};
 use super::params::{check_finite, check_size, CellKind, InitConfig, Params};
 use super::rng::SplitMix64;
 use super::tasks::{Loss, Sample, Task};
@@ -239,7 +240,48 @@ impl Model {
     /// Loss and every gradient of one sample: forward, readout, loss, then BPTT.
     pub fn grads(&self, sample: &Sample, loss: Loss) -> Result<SampleGrads> {
         self.check_sample(sample)?;
-        let trace = forward(&self.cell, sample.inputs(), &InitialState::default())?;
+        let head = self.head(&mut Cell::new(&self.cell), sample, loss)?;
+        let cell = backward(&self.cell, &head.trace, head.dl_dh.view())?;
+        Ok(SampleGrads {
+            loss: head.loss,
+            cell,
+            w_out: head.w_out,
+            b_out: head.b_out,
+        })
+    }
+
+    /// Adds one sample's parameter gradients, in [`Model::to_flat`]'s order, to `acc`, with
+    /// `cell` built for this model's cell: training's path, which packs the weights once per
+    /// batch and allocates no per-sample gradients. The sums equal [`Model::grads`]'s up to
+    /// rounding.
+    pub(crate) fn add_grads(
+        &self,
+        cell: &mut Cell,
+        sample: &Sample,
+        loss: Loss,
+        acc: &mut [f64],
+    ) -> Result<LossGrad> {
+        self.check_sample(sample)?;
+        let head = self.head(cell, sample, loss)?;
+        let readout = head.w_out.len() + head.b_out.len();
+        let split = acc.len().checked_sub(readout).ok_or_else(|| {
+            ModelError::shape(
+                "gradient sums",
+                format!("[{}]", self.num_params()),
+                format!("[{}]", acc.len()),
+            )
+        })?;
+        let (cell_acc, out_acc) = acc.split_at_mut(split);
+        bptt(&self.cell, &head.trace, head.dl_dh.view(), cell_acc, None)?;
+        for (a, &v) in out_acc.iter_mut().zip(head.w_out.iter().chain(&head.b_out)) {
+            *a += f64::from(v);
+        }
+        Ok(head.loss)
+    }
+
+    /// Forward, readout, loss, and the readout's gradients: everything before BPTT.
+    fn head(&self, cell: &mut Cell, sample: &Sample, loss: Loss) -> Result<Head> {
+        let trace = forward_with(&self.cell, cell, sample.inputs(), &InitialState::default())?;
         let y = self.readout(&trace, Some(sample.mask()));
         let lg = readout_loss(loss, y.view(), sample)?;
         let h = trace.get(Series::H).expect("every cell records h");
@@ -258,10 +300,10 @@ impl Model {
                 dl_dh.row_mut(t).scaled_add(g, &self.w_out.row(k));
             }
         }
-        let cell = backward(&self.cell, &trace, dl_dh.view())?;
-        Ok(SampleGrads {
+        Ok(Head {
+            trace,
             loss: lg,
-            cell,
+            dl_dh,
             w_out,
             b_out,
         })
@@ -379,6 +421,15 @@ fn argmax(v: ArrayView1<'_, f32>) -> usize {
     best
 }
 
+/// What [`Model::head`] computes: the trace, the loss, `∂L/∂h_t` and the readout's gradients.
+struct Head {
+    trace: Trace,
+    loss: LossGrad,
+    dl_dh: Array2<f32>,
+    w_out: Array2<f32>,
+    b_out: Array1<f32>,
+}
+
 /// Everything [`Model::grads`] computes for one sample.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SampleGrads {
@@ -392,24 +443,6 @@ pub struct SampleGrads {
     pub b_out: Array1<f32>,
 }
 
-impl SampleGrads {
-    /// Adds the parameter gradients, in [`Model::to_flat`]'s order, into `acc`.
-    pub(crate) fn accumulate(&self, acc: &mut [f64]) {
-        let c = &self.cell;
-        let values = c
-            .weight_ih
-            .iter()
-            .chain(c.weight_hh.iter())
-            .chain(c.bias_ih.iter())
-            .chain(c.bias_hh.iter())
-            .chain(self.w_out.iter())
-            .chain(self.b_out.iter());
-        for (a, &v) in acc.iter_mut().zip(values) {
-            *a += v as f64;
-        }
-    }
-}
-
 /// Mean loss and accuracy over a batch.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EvalReport {
@@ -417,4 +450,41 @@ pub struct EvalReport {
     pub loss: f32,
     /// Fraction of scored steps classified right (cross-entropy tasks); `None` for MSE.
     pub accuracy: Option<f32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Training's in-place sums are the per-sample gradients of [`Model::grads`], summed, in
+    /// [`Model::to_flat`]'s order, for every cell (a layout slip would swap whole blocks).
+    #[test]
+    fn in_place_sums_equal_the_per_sample_gradients() {
+        let task = Task::remember(5);
+        for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+            let model = Model::for_task(kind, 6, &task, InitConfig::default()).unwrap();
+            let batch = task.batch(&mut SplitMix64::new(9), 4).unwrap();
+            let mut acc = vec![0.0f64; model.num_params()];
+            let mut want = vec![0.0f64; model.num_params()];
+            let mut cell = Cell::new(model.cell());
+            for s in &batch {
+                model
+                    .add_grads(&mut cell, s, task.loss(), &mut acc)
+                    .unwrap();
+                let g = model.grads(s, task.loss()).unwrap();
+                let c = &g.cell;
+                let flat = c.weight_ih.iter().chain(&c.weight_hh).chain(&c.bias_ih);
+                let flat = flat.chain(&c.bias_hh).chain(&g.w_out).chain(&g.b_out);
+                for (w, &v) in want.iter_mut().zip(flat) {
+                    *w += f64::from(v);
+                }
+            }
+            for (k, (a, w)) in acc.iter().zip(&want).enumerate() {
+                assert!(
+                    (a - w).abs() <= 1e-5 * w.abs().max(1.0),
+                    "{kind:?} [{k}]: {a} vs {w}"
+                );
+            }
+        }
+    }
 }

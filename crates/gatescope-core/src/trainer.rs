@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+use super::cell::Cell;
 use super::error::ModelError;
 use super::optim::{clip_global_norm, OptState, Optimizer};
 use super::rng::SplitMix64;
@@ -180,12 +181,13 @@ impl Trainer {
         let n = self.model.num_params();
         let mut acc = vec![0.0f64; n];
         let (mut sum, mut correct, mut counted) = (0.0f64, 0, 0);
+        // The weights are packed for the forward pass once per batch.
+        let mut cell = Cell::new(self.model.cell());
         for s in &batch {
-            let g = self.model.grads(s, loss)?;
-            g.accumulate(&mut acc);
-            sum += g.loss.loss as f64;
-            correct += g.loss.correct;
-            counted += g.loss.counted;
+            let lg = self.model.add_grads(&mut cell, s, loss, &mut acc)?;
+            sum += lg.loss as f64;
+            correct += lg.correct;
+            counted += lg.counted;
         }
         let b = batch.len() as f64;
         let mut grads: Vec<f32> = acc.iter().map(|&v| (v / b) as f32).collect();
