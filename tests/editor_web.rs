@@ -270,34 +270,65 @@ async fn invalid_cell_text_shows_a_message_and_changes_nothing() {
 }
 
 #[wasm_bindgen_test]
-async fn long_sequences_are_edited_as_text() {
+async fn long_sequences_show_the_page_of_the_current_step() {
     let root = mount_app();
     settle().await;
     let field: HtmlInputElement = one(&root, "#sequence-text");
-    field.set_value(
-        &(0..65)
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    let values: Vec<String> = (0..100).map(|k| k.to_string()).collect();
+    field.set_value(&values.join(", "));
     field.dispatch_event(&bubbling("input")).unwrap();
     settle().await;
-    assert_eq!(step_cells(&root), 0);
-    let note: Element = one(&root, ".se-note");
+    assert_eq!(step_cells(&root), 64);
+    let note = |root: &Element| one::<Element>(root, ".se-note").text_content().unwrap();
+    // A new input shows its last step, so the editor shows the last page.
     assert_eq!(
-        note.text_content().unwrap(),
-        "Per-step editing is available up to 64 steps; edit the text above."
+        note(&root),
+        "Steps 37–100 of 100: the page with the current step. Step through time to edit others, or edit the text above."
     );
     assert!(
         count(&root, "[role='group'][aria-label='Presets'] button") == 6,
         "presets stay"
     );
-    field.set_value(
-        &(0..64)
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+    // Home and End move the current step, and the page with it; the cells edit their steps.
+    let body = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap();
+    let press = |key: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        body.dispatch_event(&ev).unwrap();
+    };
+    press("Home");
+    settle().await;
+    assert!(
+        note(&root).starts_with("Steps 1–64 of 100"),
+        "{}",
+        note(&root)
     );
+    assert_eq!(cell(&root, "x at step 64").value(), "63");
+    press("End");
+    settle().await;
+    assert!(
+        note(&root).starts_with("Steps 37–100 of 100"),
+        "{}",
+        note(&root)
+    );
+    assert_eq!(step_cells(&root), 64);
+    commit(&cell(&root, "x at step 100"), "-7");
+    settle().await;
+    assert!(
+        text_field(&root).ends_with("97, 98, -7"),
+        "{}",
+        text_field(&root)
+    );
+    // Up to 64 steps, every step is shown and there is no note.
+    field.set_value(&values[..64].join(", "));
     field.dispatch_event(&bubbling("input")).unwrap();
     settle().await;
     assert_eq!(step_cells(&root), 64);

@@ -9,9 +9,10 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
 use super::hooks::{use_frame_coalescer, FrameCoalescer};
-use super::{SessionRead, SessionWrite};
+use super::{CurrentStep, SessionRead, SessionWrite};
 use crate::state::editor::{
-    cell_error_message, cell_label, format_cell, nudge, parse_cell, Drag, MAX_EDITABLE_STEPS,
+    cell_error_message, cell_label, format_cell, nudge, parse_cell, step_window, Drag,
+    MAX_EDITABLE_STEPS,
 };
 use crate::state::{Preset, Session, SharedTrace};
 
@@ -44,6 +45,8 @@ struct Editor {
     trace: Memo<SharedTrace>,
     /// (T, D) of the last valid input.
     shape: Memo<(usize, usize)>,
+    /// The steps shown (all, or the page of 64 holding the current step).
+    window: Memo<std::ops::Range<usize>>,
     error: RwSignal<Option<CellError>>,
     drag: StoredValue<Option<ActiveDrag>>,
     /// The cell being dragged, for its highlight.
@@ -220,9 +223,11 @@ impl Editor {
             return;
         }
         // The last step's buttons disappear with it: hand focus to the step before.
-        if t + 1 == steps && t > 0 {
+        let first = self.window.get_untracked().start;
+        if t + 1 == steps && t > first {
             if let Some(list) = self.list.get_untracked() {
-                let selector = format!("li:nth-child({t}) .se-del");
+                // nth-child counts from 1 within the shown page.
+                let selector = format!("li:nth-child({}) .se-del", t - first);
                 if let Ok(Some(el)) = list.query_selector(&selector) {
                     let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
                 }
@@ -240,6 +245,8 @@ pub fn SequenceEditor() -> impl IntoView {
     let SessionWrite(set_session) = expect_context();
     let trace = Memo::new(move |_| session.with(Session::shared_trace));
     let shape = Memo::new(move |_| trace.with(|tr| (tr.steps(), tr.input_size())));
+    let CurrentStep(current) = expect_context();
+    let window = Memo::new(move |_| step_window(shape.get().0, current.get(), MAX_EDITABLE_STEPS));
     let error = RwSignal::new(None);
     let drag_values = use_frame_coalescer(move |(t, d, v): (usize, usize, f32)| {
         if trace.with_untracked(|tr| tr.x().get((t, d)).copied()) != Some(v) {
@@ -251,6 +258,7 @@ pub fn SequenceEditor() -> impl IntoView {
         set_session,
         trace,
         shape,
+        window,
         error,
         drag: StoredValue::new(None),
         dragging: RwSignal::new(None),
@@ -279,8 +287,22 @@ pub fn SequenceEditor() -> impl IntoView {
         .collect_view();
 
     let steps = move || {
-        let (t_len, dims) = shape.get();
-        (0..t_len).map(|t| (t, dims)).collect::<Vec<_>>()
+        let dims = shape.get().1;
+        window.get().map(|t| (t, dims)).collect::<Vec<_>>()
+    };
+    let page_note = move || {
+        let (t_len, w) = (shape.get().0, window.get());
+        (w.len() < t_len).then(|| {
+            view! {
+                <p class="se-note">
+                    {format!(
+                        "Steps {}–{} of {t_len}: the page with the current step. Step through time to edit others, or edit the text above.",
+                        w.start + 1,
+                        w.end
+                    )}
+                </p>
+            }
+        })
     };
     let error_text = move || ed.current_error().map(|e| e.message);
     // With D > 1, a column naming the rows of cells (the cells' own names say it too).
@@ -314,27 +336,17 @@ pub fn SequenceEditor() -> impl IntoView {
                     "Drag "<span class="se-hint-grip" aria-hidden="true">"⇕"</span>" or press ↑ ↓ to adjust"
                 </p>
             </div>
-            <Show
-                when=move || { shape.get().0 <= MAX_EDITABLE_STEPS }
-                fallback=|| {
-                    view! {
-                        <p class="se-note">
-                            "Per-step editing is available up to 64 steps; edit the text above."
-                        </p>
-                    }
-                }
-            >
-                <div class="se-row">
-                    {legend}
-                    <ol class="se-steps" aria-label="Steps" node_ref=ed.list>
-                        <For
-                            each=steps
-                            key=|k| *k
-                            children=move |(t, dims)| step_view(ed, t, dims)
-                        />
-                    </ol>
-                </div>
-            </Show>
+            {page_note}
+            <div class="se-row">
+                {legend}
+                <ol class="se-steps" aria-label="Steps" node_ref=ed.list>
+                    <For
+                        each=steps
+                        key=|k| *k
+                        children=move |(t, dims)| step_view(ed, t, dims)
+                    />
+                </ol>
+            </div>
             <p id=ERROR_ID class="se-error" role="status">{error_text}</p>
         </section>
     }

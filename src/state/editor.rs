@@ -6,8 +6,21 @@ use std::fmt;
 
 use crate::model::parse::excerpt;
 
-/// Longest sequence shown as editable cells; longer ones are edited as text.
+/// Most steps shown as editable cells at once; longer sequences show a page of this many,
+/// the one holding the current step.
 pub const MAX_EDITABLE_STEPS: usize = 64;
+
+/// The steps the editor shows for a sequence of `steps` steps when step `current` (0-based)
+/// is current: all of them up to `page` steps, otherwise the page of `page` steps holding
+/// `current` (pages start at multiples of `page`; the last one ends at the last step, so a
+/// page is always full). Moving within a page leaves it unchanged.
+pub fn step_window(steps: usize, current: usize, page: usize) -> std::ops::Range<usize> {
+    if steps <= page || page == 0 {
+        return 0..steps;
+    }
+    let start = (current.min(steps - 1) / page * page).min(steps - page);
+    start..start + page
+}
 /// Characters a cell shows before its value is shortened (the exact value is in its tooltip).
 pub const CELL_CHARS: usize = 6;
 /// Value change per pixel dragged upwards.
@@ -211,6 +224,22 @@ impl Drag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_sequences_show_the_page_of_the_current_step() {
+        assert_eq!(step_window(5, 3, 64), 0..5);
+        assert_eq!(step_window(64, 63, 64), 0..64);
+        assert_eq!(step_window(10_000, 0, 64), 0..64);
+        assert_eq!(step_window(10_000, 63, 64), 0..64);
+        assert_eq!(step_window(10_000, 64, 64), 64..128);
+        assert_eq!(step_window(10_000, 9_999, 64), 9_936..10_000);
+        assert_eq!(step_window(100, 70, 64), 36..100, "the last page is full");
+        assert_eq!(
+            step_window(100, 500, 64),
+            36..100,
+            "a stale step is clamped"
+        );
+    }
 
     #[test]
     fn labels_name_step_and_dimension_from_one() {

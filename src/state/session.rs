@@ -190,9 +190,16 @@ impl Session {
     pub fn set_input(&mut self, text: &str) {
         self.typed = Some(text.to_string());
         self.formatted = OnceLock::new();
-        match start(&self.params, text) {
-            Ok(run) => self.run(run),
-            Err(e) => self.error = Some(e),
+        match parse_sequence_limited(text, self.params.input_size(), APP_MAX_STEPS) {
+            Ok(x) => {
+                // Typing at the end of a long sequence recomputes only the steps that changed.
+                let current = self.x();
+                let from = (0..x.nrows().min(current.nrows()))
+                    .find(|&t| x.row(t) != current.row(t))
+                    .unwrap_or(x.nrows().min(current.nrows()));
+                self.rerun_from(x, from);
+            }
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
@@ -238,13 +245,16 @@ impl Session {
         // then everything is computed again.
         match resumed.or_else(|_| ForwardRun::new(&self.params, x.view(), &InitialState::default()))
         {
-            Ok(run) => {
-                self.typed = None;
-                self.formatted = OnceLock::new();
-                self.run(run);
-            }
+            Ok(run) => self.run(run),
             Err(e) => self.error = Some(e.to_string()),
         }
+    }
+
+    /// [`Session::rerun_from`] for values set other than by typing: the text then shows them.
+    fn set_values_from(&mut self, x: Array2<f32>, from: usize) {
+        self.typed = None;
+        self.formatted = OnceLock::new();
+        self.rerun_from(x, from);
     }
 
     /// Computes up to `steps` more steps of a pending trace; when it completes it replaces
@@ -275,7 +285,7 @@ impl Session {
 
     /// Replaces the input by values (the text then shows them).
     pub fn set_x(&mut self, x: &Array2<f32>) {
-        self.rerun_from(x.clone(), 0);
+        self.set_values_from(x.clone(), 0);
     }
 
     /// The values being edited: those of the last valid input.
@@ -292,7 +302,7 @@ impl Session {
         let mut x = self.x().to_owned();
         if t < x.nrows() && d < x.ncols() && v.is_finite() {
             x[[t, d]] = v;
-            self.rerun_from(x, t);
+            self.set_values_from(x, t);
         }
     }
 
@@ -305,7 +315,7 @@ impl Session {
         let mut out = Array2::zeros((x.nrows() + 1, x.ncols()));
         out.slice_mut(s![..=t, ..]).assign(&x.slice(s![..=t, ..]));
         out.slice_mut(s![t + 1.., ..]).assign(&x.slice(s![t.., ..]));
-        self.rerun_from(out, t + 1);
+        self.set_values_from(out, t + 1);
     }
 
     /// Deletes step `t` (0-based); the last remaining step cannot be deleted.
@@ -314,7 +324,7 @@ impl Session {
         if t < x.nrows() && x.nrows() > 1 {
             let keep: Vec<usize> = (0..x.nrows()).filter(|&k| k != t).collect();
             let out = x.select(Axis(0), &keep);
-            self.rerun_from(out, t);
+            self.set_values_from(out, t);
         }
     }
 
@@ -676,5 +686,14 @@ mod tests {
         s.set_input("1, 2, oops");
         s.set_value(0, 0, 3.0);
         assert_eq!((s.is_stale(), s.trace()), (false, &whole(&s)));
+        // Typing: only the steps after the first changed value are recomputed.
+        let typed: Vec<String> = (0..60).map(|k| format!("{}", k as f32 * 0.1)).collect();
+        s.set_input(&typed.join(", "));
+        let mut more = typed.clone();
+        more[57] = "-3".to_string();
+        more.push("0.5".to_string());
+        s.set_input(&more.join(", "));
+        assert_eq!((s.trace().steps(), s.trace()), (61, &whole(&s)));
+        assert_eq!(s.input_text(), more.join(", "), "the user's own text stays");
     }
 }

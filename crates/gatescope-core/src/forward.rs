@@ -151,15 +151,10 @@ impl ForwardRun {
         x: ArrayView2<'_, f32>,
         from: usize,
     ) -> Result<Self> {
-        let init = InitialState {
-            h0: prefix.h0.to_vec(),
-            c0: prefix.c0.to_vec(),
-        };
-        let mut run = Self::new(params, x, &init)?;
         let same_shape = prefix.kind == params.kind()
             && prefix.hidden_size() == params.hidden_size()
             && prefix.input_size() == params.input_size();
-        let from = from.min(run.trace.steps());
+        let from = from.min(x.nrows());
         if !same_shape || prefix.steps() < from {
             return Err(ModelError::Format(format!(
                 "cannot resume at step {from} from a {} trace of {} steps (H = {}, D = {})",
@@ -169,14 +164,37 @@ impl ForwardRun {
                 prefix.input_size()
             )));
         }
+        let init = InitialState {
+            h0: prefix.h0.to_vec(),
+            c0: prefix.c0.to_vec(),
+        };
+        let mut run = if x.dim() == (prefix.steps(), prefix.input_size()) {
+            // Same length (a value changed): one copy of the whole trace is cheaper than
+            // zeroing a new one and copying the prefix into it.
+            check_finite("input x", x.iter(), &[x.nrows(), x.ncols()])?;
+            let state = init.resolve(params)?;
+            let mut trace = prefix.clone();
+            trace.x = x.as_standard_layout().into_owned();
+            Self {
+                cell: Cell::new(params),
+                state,
+                scratch: Vec::new(),
+                done: 0,
+                trace,
+            }
+        } else {
+            let mut run = Self::new(params, x, &init)?;
+            let rows = ndarray::s![..from, ..];
+            for (dst, src) in run.trace.series.iter_mut().zip(&prefix.series) {
+                dst.slice_mut(rows).assign(&src.slice(rows));
+            }
+            run
+        };
         let rows = ndarray::s![..from, ..];
         if prefix.x.slice(rows) != run.trace.x.slice(rows) {
             return Err(ModelError::Format(format!(
                 "cannot resume at step {from}: earlier inputs differ from the trace's"
             )));
-        }
-        for (dst, src) in run.trace.series.iter_mut().zip(&prefix.series) {
-            dst.slice_mut(rows).assign(&src.slice(rows));
         }
         if from > 0 {
             let last = prefix.series.len() - 1;
