@@ -301,7 +301,7 @@ pub(crate) fn bptt(
             let (i, f, g, o, c) = (i.row(t), f.row(t), g.row(t), o.row(t), c.row(t));
             for j in 0..hid {
                 let (i, f, g, o) = (i[j], f[j], g[j], o[j]);
-                let tc = c[j].tanh();
+                let tc = crate::activation::tanh(c[j]);
                 let dc = eps_c[j] + dh[j] * o * (1.0 - tc * tc);
                 gx[j] = dc * g * i * (1.0 - i);
                 gx[hid + j] = dc * cp[j] * f * (1.0 - f);
