@@ -8,7 +8,7 @@ use super::canvas::{paint_heatmap, pixels_to_canvas, CachedContext, Offscreen, O
 use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
 use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
-use crate::model::Series;
+use crate::model::{Range, Series};
 use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
 use crate::viz::{format_compact, format_sig, heatmap_pixels, ColorScale, Grid};
@@ -49,8 +49,14 @@ pub fn HeatmapPanel(
         }
     });
 
+    // Only the unbounded cell state's scale depends on the data: the other five skip a pass
+    // over their whole series on every edit (and never change).
     let scale = Memo::new(move |_| {
-        trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
+        let min_max = match series.range() {
+            Range::Unbounded => trace.with(|t| t.min_max(series)),
+            Range::Unit | Range::Symmetric => None,
+        };
+        ColorScale::for_series(series, min_max.unwrap_or((0.0, 1.0)))
     });
     // The colours only change with the trace; playback repaints reuse this image. A new
     // trace is written into the previous detached canvas rather than a new one (no new
