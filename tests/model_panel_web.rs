@@ -10,18 +10,19 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, fire, mount_app, one, settle, table_for};
+use dom::{all, fire, mount_app, one, open_tables, settle, table_for};
 use leptos::task::tick;
 
 /// Cell (unit, t), both 0-based, of a value table.
-fn cell(root: &Element, label: &str, unit: usize, t: usize) -> String {
-    let table = table_for(root, label);
+async fn cell(root: &Element, label: &str, unit: usize, t: usize) -> String {
+    let table = table_for(root, label).await;
     let rows = all(&table, "tbody tr");
     all(&rows[unit], "td")[t].text_content().unwrap()
 }
 
 /// Every value table has `h` unit rows.
-fn assert_rows(root: &Element, h: usize) {
+async fn assert_rows(root: &Element, h: usize) {
+    open_tables(root).await;
     let tables = all(root, "table.values");
     assert!(tables.len() >= 6, "{} value tables", tables.len());
     for t in tables {
@@ -101,12 +102,12 @@ async fn every_control_is_labelled() {
 async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back() {
     let root = mount_app();
     settle().await;
-    assert_rows(&root, 4);
+    assert_rows(&root, 4).await;
 
     set_field(&root, "Hidden size", "8").await;
-    assert_rows(&root, 8);
+    assert_rows(&root, 8).await;
     assert!(panel_text(&root).contains("Random init, seed 0"));
-    let h_before = cell(&root, "Hidden state h", 7, 4);
+    let h_before = cell(&root, "Hidden state h", 7, 4).await;
 
     set_field(&root, "Hidden size", "1000").await;
     let input = field(&root, "Hidden size");
@@ -119,8 +120,12 @@ async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back
         .unwrap();
     assert!(msg.contains("Hidden size must be 1 to 256"), "{msg}");
     assert_eq!(input.value(), "1000", "the user's text stays");
-    assert_rows(&root, 8);
-    assert_eq!(cell(&root, "Hidden state h", 7, 4), h_before, "same trace");
+    assert_rows(&root, 8).await;
+    assert_eq!(
+        cell(&root, "Hidden state h", 7, 4).await,
+        h_before,
+        "same trace"
+    );
 
     for bad in ["0", "", "2.5"] {
         set_field(&root, "Hidden size", bad).await;
@@ -131,7 +136,7 @@ async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back
             Some("true"),
             "{bad:?}"
         );
-        assert_rows(&root, 8);
+        assert_rows(&root, 8).await;
     }
     set_field(&root, "Init scale", "NaN").await;
     assert_eq!(
@@ -141,12 +146,12 @@ async fn sizes_recompute_invalid_text_changes_nothing_and_the_example_comes_back
         Some("true")
     );
     assert!(panel_text(&root).contains("Init scale must be a number from 0 to 100"));
-    assert_rows(&root, 8);
+    assert_rows(&root, 8).await;
 
     button(&root, "Seed article example").click();
     settle().await;
-    assert_rows(&root, 4);
-    assert_eq!(cell(&root, "Hidden state h", 0, 0), "-0.09260");
+    assert_rows(&root, 4).await;
+    assert_eq!(cell(&root, "Hidden state h", 0, 0).await, "-0.09260");
     assert!(panel_text(&root).contains("Seed article example"));
     for (name, value) in [("Hidden size", "4"), ("Init scale", "1")] {
         let input = field(&root, name);
@@ -183,13 +188,17 @@ async fn other_settings_apply_and_keep_text_being_fixed() {
         Some("true")
     );
     // At t = 1 the forget gate multiplies c_0 = 0, so compare a later step.
-    let h_seed3 = cell(&root, "Hidden state h", 0, 4);
+    let h_seed3 = cell(&root, "Hidden state h", 0, 4).await;
 
     let bias = field(&root, "Forget-gate bias 1");
     bias.click();
     settle().await;
     assert!(field(&root, "Forget-gate bias 1").checked());
-    assert_ne!(cell(&root, "Hidden state h", 0, 4), h_seed3, "new weights");
+    assert_ne!(
+        cell(&root, "Hidden state h", 0, 4).await,
+        h_seed3,
+        "new weights"
+    );
 
     set_field(&root, "Input size", "1").await;
     assert_eq!(
@@ -206,7 +215,7 @@ async fn other_settings_apply_and_keep_text_being_fixed() {
 
     set_field(&root, "Init scale", "0").await;
     assert_eq!(
-        cell(&root, "Hidden state h", 0, 0),
+        cell(&root, "Hidden state h", 0, 0).await,
         "0",
         "zero weights, zero state"
     );

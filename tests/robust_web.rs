@@ -4,7 +4,7 @@
 
 mod dom;
 
-use dom::{all, fire, mount_app, one, settle, table_for};
+use dom::{all, fire, mount_app, one, open_tables, settle, table_for};
 use gatescope::model::{CellKind, Params, Series};
 use gatescope::state::compare::compare_traces;
 use gatescope::state::gradient_flow::gradient_flow;
@@ -66,7 +66,7 @@ async fn hovering_the_last_step_while_the_input_shrinks() {
             .all(|t| !t.text_content().unwrap().contains("t = 5")),
         "no tooltip points past the end"
     );
-    let h = table_for(&root, "Hidden state h");
+    let h = table_for(&root, "Hidden state h").await;
     assert_eq!(
         all(&h, "thead th[data-t]").len(),
         2,
@@ -75,7 +75,11 @@ async fn hovering_the_last_step_while_the_input_shrinks() {
     type_into(&root, "1, 2, 3, 4, 5");
     settle().await;
     assert_eq!(
-        all(&table_for(&root, "Hidden state h"), "thead th[data-t]").len(),
+        all(
+            &table_for(&root, "Hidden state h").await,
+            "thead th[data-t]"
+        )
+        .len(),
         5,
         "still alive"
     );
@@ -134,8 +138,9 @@ fn work_estimates_do_not_wrap_on_wasm32() {
     assert!(s.is_computing(), "a 7711-step H = 256 trace is chunked");
 }
 
-/// Value tables write themselves after the next frame; switching the cell kind or closing
-/// compare mode disposes their signals before that.
+/// Open value tables write themselves after the next frame; switching the cell kind or
+/// closing compare mode disposes their signals before that. The tables are opened first (and
+/// stay open across the rebuilds), so every switch asks for deferred writes.
 #[wasm_bindgen_test]
 async fn switching_the_cell_kind_and_compare_mode_fast() {
     // A panic inside a deferred callback is not this test's own failure; the banner the
@@ -143,6 +148,7 @@ async fn switching_the_cell_kind_and_compare_mode_fast() {
     gatescope::app::install_panic_hook();
     let root = mount_app();
     settle().await;
+    open_tables(&root).await;
     let select: HtmlSelectElement = one(&root, "#model-cell");
     for k in 0..30 {
         select.set_value(["gru", "rnn", "lstm"][k % 3]);
@@ -164,7 +170,7 @@ async fn switching_the_cell_kind_and_compare_mode_fast() {
     settle().await;
     assert_eq!(select.value(), "lstm");
     assert_eq!(all(&root, ".heatmaps .heatmap canvas[role=img]").len(), 6);
-    let h = table_for(&root, "Hidden state h");
+    let h = table_for(&root, "Hidden state h").await;
     assert!(!all(&h, "tbody tr").is_empty(), "tables are written");
     let banner = web_sys::window()
         .and_then(|w| w.document())

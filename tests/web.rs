@@ -31,9 +31,9 @@ fn cell(table: &Element, unit: usize, t: usize) -> String {
 }
 
 /// Checks every table cell of every series against the model's trace.
-fn assert_tables_show(root: &Element, trace: &Trace) {
+async fn assert_tables_show(root: &Element, trace: &Trace) {
     for &s in trace.series() {
-        let table = table_for(root, s.label());
+        let table = table_for(root, s.label()).await;
         let values = trace.get(s).unwrap();
         let (t_len, h) = values.dim();
         assert_eq!(all(&table, "tbody tr").len(), h, "{} rows", s.label());
@@ -83,9 +83,12 @@ async fn opens_on_the_seed_example_with_six_named_heatmaps() {
         ]
     );
     let trace = seed_trace(examples::SEED_ARTICLE_INPUT);
-    assert_tables_show(&root, &trace);
+    assert_tables_show(&root, &trace).await;
     // The golden h_1 of the classic case, unit 1: −0.0926005 (refdata README §11).
-    assert_eq!(cell(&table_for(&root, "Hidden state h"), 0, 0), "-0.09260");
+    assert_eq!(
+        cell(&table_for(&root, "Hidden state h").await, 0, 0),
+        "-0.09260"
+    );
     // Canvases were painted: the first cell of the forget-gate map is not blank.
     let canvas: web_sys::HtmlCanvasElement = root
         .query_selector("[data-series=f] canvas")
@@ -113,7 +116,7 @@ async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
     type_into(&root, "0.5, -1, 2");
     settle().await;
     let trace = seed_trace("0.5, -1, 2");
-    assert_tables_show(&root, &trace);
+    assert_tables_show(&root, &trace).await;
     assert!(!root
         .query_selector(".heatmaps")
         .unwrap()
@@ -139,11 +142,11 @@ async fn editing_recomputes_and_invalid_text_keeps_the_last_trace() {
         .unwrap()
         .class_list()
         .contains("stale"));
-    assert_tables_show(&root, &trace);
+    assert_tables_show(&root, &trace).await;
 
     type_into(&root, "3");
     settle().await;
-    assert_tables_show(&root, &seed_trace("3"));
+    assert_tables_show(&root, &seed_trace("3")).await;
     assert!(!root
         .query_selector(".heatmaps")
         .unwrap()
@@ -170,8 +173,8 @@ fn slider_value(root: &Element) -> String {
 }
 
 /// The step marked current in the hidden-state table's header (1-based, as shown).
-fn table_current(root: &Element) -> String {
-    let table = table_for(root, "Hidden state h");
+async fn table_current(root: &Element) -> String {
+    let table = table_for(root, "Hidden state h").await;
     table
         .query_selector("th[aria-current]")
         .unwrap()
@@ -204,18 +207,61 @@ fn press(key: &str) {
     document().body().unwrap().dispatch_event(&ev).unwrap();
 }
 
+/// Value tables are built only behind their "Values" disclosure: none while closed (an edit
+/// pays nothing for them), the table at once when opened, kept current while open, still
+/// open after a cell switch rebuilds the panels, and emptied when closed.
+#[wasm_bindgen_test]
+async fn value_tables_are_built_when_their_disclosure_opens() {
+    let root = mount_app();
+    settle().await;
+    assert_eq!(all(&root, ".heatmaps details.value-table").len(), 6);
+    assert!(all(&root, "details.value-table table").is_empty(), "closed");
+    let summary: HtmlElement = dom::one(&root, "[data-series=h] details.value-table > summary");
+    assert_eq!(
+        summary.text_content().as_deref(),
+        Some("Values of Hidden state h")
+    );
+    summary.click();
+    settle().await;
+    assert_eq!(all(&root, "details.value-table table").len(), 1, "one open");
+    assert_eq!(
+        cell(&dom::one(&root, "[data-series=h] table"), 0, 0),
+        "-0.09260"
+    );
+    type_into(&root, "1, 2, 3");
+    settle().await;
+    let h: Element = dom::one(&root, "[data-series=h] table");
+    assert_eq!(all(&h, "thead th[data-t]").len(), 3, "follows the edit");
+    let select: web_sys::HtmlSelectElement = dom::one(&root, "#model-cell");
+    select.set_value("gru");
+    dom::fire(&select, "change");
+    settle().await;
+    let gru: Element = dom::one(&root, "[data-series=h] table");
+    assert!(
+        gru.text_content().unwrap().starts_with("Hidden state h"),
+        "still open after the switch"
+    );
+    assert_eq!(all(&root, "details.value-table table").len(), 1);
+    dom::one::<HtmlElement>(&root, "[data-series=h] details.value-table > summary").click();
+    settle().await;
+    assert!(
+        all(&root, "details.value-table table").is_empty(),
+        "closed again"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn stepping_moves_the_highlight_and_dims_later_steps() {
     let root = mount_app();
     settle().await;
     assert_eq!(slider_value(&root), "5", "opens on the last step");
-    assert_eq!(table_current(&root), "t = 5");
+    assert_eq!(table_current(&root).await, "t = 5");
     // Sample the middle of step 5's column, first row (away from the outline and text).
     let before = pixel(&root, "f", 0.93, 0.05);
     button(&root, "Step back").click();
     settle().await;
     assert_eq!(slider_value(&root), "4");
-    assert_eq!(table_current(&root), "t = 4");
+    assert_eq!(table_current(&root).await, "t = 4");
     let after = pixel(&root, "f", 0.93, 0.05);
     for c in 0..3 {
         assert!(
@@ -353,7 +399,7 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
         ]
     );
     // The LSTM is the shown model; the RNN is a seeded init of the same size on the same input.
-    let lstm = table_for(&root, "LSTM (long-term memory): Hidden state h");
+    let lstm = table_for(&root, "LSTM (long-term memory): Hidden state h").await;
     assert_eq!(cell(&lstm, 0, 0), "-0.09260");
     let session = gatescope::state::Session::seed_example();
     let rnn_params = gatescope::state::ModelConfig {
@@ -366,7 +412,8 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
     let table = table_for(
         &root,
         "RNN (traditional, no long-term memory): Hidden state h",
-    );
+    )
+    .await;
     let h = rnn.get(Series::H).unwrap();
     for t in 0..5 {
         for u in 0..4 {
@@ -386,7 +433,7 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
         summary.contains("LSTM") && summary.contains("RNN") && summary.contains("decades"),
         "{summary}"
     );
-    let flow = table_for(&root, "‖∂h_T/∂x_t‖ per timestep");
+    let flow = table_for(&root, "‖∂h_T/∂x_t‖ per timestep").await;
     assert_eq!(all(&flow, "tbody tr").len(), 3);
     // The user picks the models: without the GRU two remain; one alone is not a comparison.
     let boxes: Vec<HtmlInputElement> = all(&root, ".compare-pick input")
@@ -409,7 +456,7 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
     // Editing the input updates the comparison too.
     type_into(&root, "1, 0, 0");
     settle().await;
-    let table = table_for(&root, "GRU (long-term memory): Hidden state h");
+    let table = table_for(&root, "GRU (long-term memory): Hidden state h").await;
     assert_eq!(all(&table, "thead th[data-t]").len(), 3);
 }
 
@@ -489,7 +536,7 @@ async fn a_trained_model_can_be_watched_in_the_visualiser() {
     // The remember task's sequence: 22 steps of 5 inputs (4 class channels and a recall cue).
     assert_eq!(slider_value(&root), "22");
     assert_eq!(
-        all(&table_for(&root, "Forget gate f"), "tbody tr").len(),
+        all(&table_for(&root, "Forget gate f").await, "tbody tr").len(),
         16
     );
 }

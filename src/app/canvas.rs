@@ -1,5 +1,6 @@
 //! The thin web-sys layer between pure drawing data and a `<canvas>`.
 
+use leptos::prelude::*;
 use ndarray::ArrayView2;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -14,13 +15,10 @@ fn context_of(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, Js
         .map_err(JsValue::from)
 }
 
-/// Sizes the canvas backing store to `w × h` CSS pixels at the device pixel ratio and returns
-/// the 2-D context with a transform in CSS pixels.
-pub fn context_2d(
-    canvas: &HtmlCanvasElement,
-    w: f64,
-    h: f64,
-) -> Result<CanvasRenderingContext2d, JsValue> {
+/// Sizes the canvas backing store to `w × h` CSS pixels at the device pixel ratio; returns
+/// that ratio. Resizing clears the canvas and its context state, so it only happens when the
+/// size changed.
+fn size_backing_store(canvas: &HtmlCanvasElement, w: f64, h: f64) -> f64 {
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0)
@@ -31,9 +29,58 @@ pub fn context_2d(
         canvas.set_width(bw);
         canvas.set_height(bh);
     }
+    dpr
+}
+
+/// Sizes the canvas backing store to `w × h` CSS pixels at the device pixel ratio and returns
+/// the 2-D context with a transform in CSS pixels.
+pub fn context_2d(
+    canvas: &HtmlCanvasElement,
+    w: f64,
+    h: f64,
+) -> Result<CanvasRenderingContext2d, JsValue> {
+    let dpr = size_backing_store(canvas, w, h);
     let ctx = context_of(canvas)?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
     Ok(ctx)
+}
+
+/// A canvas's 2-D context, looked up once per component instead of once per draw:
+/// `getContext` is a call into the browser that showed up in every edit's profile (six
+/// heatmaps and six bar rows each asked on every repaint).
+#[derive(Clone, Copy)]
+pub struct CachedContext(StoredValue<Option<CanvasRenderingContext2d>, LocalStorage>);
+
+impl CachedContext {
+    pub fn new() -> Self {
+        Self(StoredValue::new_local(None))
+    }
+
+    /// Like [`context_2d`], reusing the context found last time if it still belongs to
+    /// `canvas` (a component keeps its canvas, but a stale context must never be drawn on).
+    pub fn get(
+        self,
+        canvas: &HtmlCanvasElement,
+        w: f64,
+        h: f64,
+    ) -> Result<CanvasRenderingContext2d, JsValue> {
+        let dpr = size_backing_store(canvas, w, h);
+        let cached = self
+            .0
+            .try_get_value()
+            .flatten()
+            .filter(|c| c.canvas().as_ref() == Some(canvas));
+        let ctx = match cached {
+            Some(ctx) => ctx,
+            None => {
+                let ctx = context_of(canvas)?;
+                self.0.try_set_value(Some(ctx.clone()));
+                ctx
+            }
+        };
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+        Ok(ctx)
+    }
 }
 
 /// A plotters backend on `canvas`, its backing store sized to `w × h` CSS pixels at the
@@ -50,22 +97,42 @@ pub fn plotters_backend(
     plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).map(|b| (b, dpr))
 }
 
+/// A detached canvas holding a heatmap's colours at one pixel per cell, with its context.
+#[derive(Clone, PartialEq)]
+pub struct Offscreen {
+    pub canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+}
+
 /// Puts a pixel buffer into a detached canvas of its own size, to be scaled onto the
-/// visible canvas on every repaint without rebuilding the pixels.
-pub fn pixels_to_canvas(pixels: &Pixels) -> Result<HtmlCanvasElement, JsValue> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let off: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
-    off.set_width(pixels.width.max(1) as u32);
-    off.set_height(pixels.height.max(1) as u32);
+/// visible canvas on every repaint without rebuilding the pixels. `reuse` (the previous
+/// trace's canvas) is written over instead of creating a canvas and a context per edit.
+pub fn pixels_to_canvas(pixels: &Pixels, reuse: Option<Offscreen>) -> Result<Offscreen, JsValue> {
+    let off = match reuse {
+        Some(off) => off,
+        None => {
+            let doc = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or_else(|| JsValue::from_str("no document"))?;
+            let canvas: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+            let ctx = context_of(&canvas)?;
+            Offscreen { canvas, ctx }
+        }
+    };
+    let (w, h) = (pixels.width.max(1) as u32, pixels.height.max(1) as u32);
+    if off.canvas.width() != w || off.canvas.height() != h {
+        off.canvas.set_width(w);
+        off.canvas.set_height(h);
+    }
     if pixels.width > 0 && pixels.height > 0 {
+        // putImageData replaces every pixel of the canvas (it is exactly this size), so
+        // nothing of the previous image survives.
         let img = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&pixels.rgba),
             pixels.width as u32,
             pixels.height as u32,
         )?;
-        context_of(&off)?.put_image_data(&img, 0.0, 0.0)?;
+        off.ctx.put_image_data(&img, 0.0, 0.0)?;
     }
     Ok(off)
 }
@@ -84,13 +151,14 @@ pub struct Overlay {
 /// one dimmed, the current column outlined and the selected cell ringed.
 pub fn paint_heatmap(
     canvas: &HtmlCanvasElement,
+    ctx: CachedContext,
     (w, h): (f64, f64),
     base: &HtmlCanvasElement,
     values: ArrayView2<'_, f32>,
     scale: &ColorScale,
     overlay: Overlay,
 ) -> Result<Grid, JsValue> {
-    let ctx = context_2d(canvas, w, h)?;
+    let ctx = ctx.get(canvas, w, h)?;
     let (w, h) = (w.max(1.0), h.max(1.0));
     let (t_len, units) = values.dim();
     let grid = Grid {

@@ -4,11 +4,11 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::canvas::{paint_heatmap, pixels_to_canvas, Overlay};
+use super::canvas::{paint_heatmap, pixels_to_canvas, CachedContext, Offscreen, Overlay};
 use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
 use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
-use crate::model::Series;
+use crate::model::{Range, Series};
 use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
 use crate::viz::{format_compact, format_sig, heatmap_pixels, ColorScale, Grid};
@@ -37,6 +37,7 @@ pub fn HeatmapPanel(
     let SelectionWrite(set_selection) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
     let size = use_canvas_size(canvas);
+    let context = CachedContext::new();
     let grid = StoredValue::new(None::<Grid>);
     let hover = RwSignal::new(None::<(usize, usize, f64, f64)>);
     // A new trace may be shorter or narrower: the hovered cell from the old one is dropped,
@@ -48,15 +49,25 @@ pub fn HeatmapPanel(
         }
     });
 
+    // Only the unbounded cell state's scale depends on the data: the other five skip a pass
+    // over their whole series on every edit (and never change).
     let scale = Memo::new(move |_| {
-        trace.with(|t| ColorScale::for_series(series, t.min_max(series).unwrap_or((0.0, 1.0))))
+        let min_max = match series.range() {
+            Range::Unbounded => trace.with(|t| t.min_max(series)),
+            Range::Unit | Range::Symmetric => None,
+        };
+        ColorScale::for_series(series, min_max.unwrap_or((0.0, 1.0)))
     });
-    // The colours only change with the trace; playback repaints reuse this image.
-    let base = Memo::new(move |_| {
+    // The colours only change with the trace; playback repaints reuse this image. A new
+    // trace is written into the previous detached canvas rather than a new one (no new
+    // element or context per edit). The memo then holds an equal value and notifies nobody,
+    // which is fine: the paint effect below reads the trace too, so it repaints anyway.
+    let base = Memo::new(move |prev: Option<&Option<Offscreen>>| {
         let scale = scale.get();
+        let reuse = prev.cloned().flatten();
         trace
             .with(|tr| tr.get(series).map(|v| heatmap_pixels(v, &scale, MAX_COLS)))
-            .and_then(|px| pixels_to_canvas(&px).ok())
+            .and_then(|px| pixels_to_canvas(&px, reuse).ok())
     });
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
@@ -70,7 +81,7 @@ pub fn HeatmapPanel(
         let scale = scale.get();
         trace.with(|tr| {
             let Some(values) = tr.get(series) else { return };
-            match paint_heatmap(&el, size, &base, values, &scale, overlay) {
+            match paint_heatmap(&el, context, size, &base.canvas, values, &scale, overlay) {
                 Ok(g) => grid.set_value(Some(g)),
                 Err(e) => leptos::logging::error!("drawing {}: {e:?}", series.label()),
             }

@@ -65,7 +65,7 @@ pub fn use_animation_frames(active: Signal<bool>, on_frame: impl FnMut(f64) + 's
 }
 
 /// Global transport keys: Space plays/pauses, ←/→ step, Home/End jump. Keys typed into
-/// text fields are left alone, and Space/Enter on a focused button keep their usual meaning.
+/// text fields are left alone, and Space/Enter on a focused button or disclosure summary keep their usual meaning.
 pub fn use_transport_keys(on_key: impl Fn(TransportKey) + 'static) {
     let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
@@ -80,7 +80,9 @@ pub fn use_transport_keys(on_key: impl Fn(TransportKey) + 'static) {
             return;
         }
         let key = match e.key().as_str() {
-            " " | "Spacebar" if tag != "button" => TransportKey::PlayPause,
+            " " | "Spacebar" if !matches!(tag.as_str(), "button" | "summary") => {
+                TransportKey::PlayPause
+            }
             "ArrowLeft" => TransportKey::Back,
             "ArrowRight" => TransportKey::Forward,
             "Home" => TransportKey::Start,

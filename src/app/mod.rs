@@ -54,6 +54,11 @@ pub struct SelectionRead(pub ReadSignal<Option<(usize, usize)>>);
 #[derive(Clone, Copy)]
 pub struct SelectionWrite(pub WriteSignal<Option<(usize, usize)>>);
 
+/// Captions of the value tables the user has opened, so a table stays open when its panel
+/// is rebuilt (a cell switch, compare mode toggled).
+#[derive(Clone, Copy)]
+pub struct OpenTables(pub StoredValue<Vec<String>>);
+
 /// A `SharedTrace` signal, the common prop type of the views.
 pub type TraceSignal = Signal<SharedTrace>;
 
@@ -89,6 +94,7 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentStep(current));
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
+    provide_context(OpenTables(StoredValue::new(Vec::new())));
 
     // Long traces are computed a chunk per frame, ~10 ms each, so the page stays responsive.
     let computing = Memo::new(move |_| session.with(Session::is_computing));

@@ -3,7 +3,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::canvas::context_2d;
+use super::canvas::CachedContext;
 use super::hooks::use_canvas_size;
 use super::{CurrentStep, SelectionRead, TraceSignal};
 use crate::model::Series;
@@ -40,6 +40,7 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
     let SelectionRead(selection) = expect_context();
     let canvas = NodeRef::<Canvas>::new();
     let size = use_canvas_size(canvas);
+    let context = CachedContext::new();
     let values = Memo::new(move |_| {
         let t = current.get();
         trace.with(|tr| {
@@ -63,7 +64,7 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
         let selected = selection.get().map(|(_, u)| u);
         let (max_abs, scale) = range.get();
         let Some(el) = canvas.get() else { return };
-        let Ok(ctx) = context_2d(&el, w, h) else {
+        let Ok(ctx) = context.get(&el, w, h) else {
             return;
         };
         values.with(|v| {

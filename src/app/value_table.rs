@@ -1,17 +1,17 @@
-//! The numbers behind a heatmap, as a table a screen reader can reach.
+//! The numbers behind a heatmap, as a table behind a "Values" disclosure.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::hooks::Deferred;
-use super::{CurrentStep, PlaybackRead, TraceSignal};
+use super::{CurrentStep, OpenTables, PlaybackRead, TraceSignal};
 use crate::model::Series;
 use crate::viz::axis::table_steps;
 use crate::viz::table::value_table_html;
 
 /// Steps listed at once when a trace is too large to list whole: about 512 cells (2 to 20
-/// steps), because every cell of the six tables costs layout time on every edit.
+/// steps), so an open table stays cheap to rewrite after an edit.
 fn window_len(hidden: usize) -> usize {
     (512 / hidden.max(1)).clamp(2, 20)
 }
@@ -19,6 +19,14 @@ fn window_len(hidden: usize) -> usize {
 /// Rows are units, columns are timesteps; values to 4 significant digits; the current step's
 /// column is marked `aria-current`. Large traces list a window of steps around the current
 /// one (the caption says which), moving a page at a time so playback stays cheap.
+///
+/// The table sits in a `<details>` disclosure, closed by default, and is built only while it
+/// is open. Six always-present tables of ~512 cells cost ~20 ms of parsing and layout after
+/// every edit (measured, T = 512, H = 64), the largest single cost of an edit, for numbers
+/// nobody reads while editing. A disclosure keeps them one Tab and Enter away for keyboard
+/// and screen-reader users (its summary is a native, focusable control named "Values of …"),
+/// shows them to sighted users too, and costs nothing while closed. An open table is rebuilt
+/// after the frame that shows a change, as before.
 #[component]
 pub fn ValueTable(
     /// Which quantity.
@@ -29,10 +37,16 @@ pub fn ValueTable(
     #[prop(into)]
     caption: String,
 ) -> impl IntoView {
+    let summary_rest = format!(" of {caption}");
+    let region_label = format!("Values{summary_rest}");
+    // Opened tables stay open when their panel is rebuilt (a cell switch, compare mode).
+    let remembered = use_context::<OpenTables>();
+    let initially_open = remembered.is_some_and(|r| r.0.with_value(|open| open.contains(&caption)));
     let caption = StoredValue::new(caption);
     let CurrentStep(current) = expect_context();
     let holder = NodeRef::<Div>::new();
     let PlaybackRead(playback) = expect_context();
+    let open = RwSignal::new(initially_open);
     // The step the listed window is anchored on. It stands still during playback: nobody
     // reads a table while it plays, and rebuilding tables then would cost frames.
     let anchor = Memo::new(move |prev: Option<&usize>| {
@@ -49,56 +63,97 @@ pub fn ValueTable(
         let page_end = (anchor.get() / w).saturating_add(1).saturating_mul(w) - 1;
         table_steps(t_len, h, page_end.min(t_len.saturating_sub(1)), w)
     });
-    // Tables are for screen readers, not for the next frame: they are built and written
-    // after the frame that shows a change has been painted (an animation frame, then a
-    // zero-delay timeout), and only the newest of several pending tables is written. The
-    // pending frame and timeout are cancelled when a newer table is asked for and when the
-    // table is unmounted (a cell switch, compare mode closing), and the deferred code only
-    // reads signals with `try_` accessors, so it never touches a disposed signal.
     let (written, set_written) = signal(0u32);
-    let pending = StoredValue::new_local(None::<Deferred>);
-    Effect::new(move |_| {
-        let steps = window.get();
-        trace.track();
-        let write = move || {
-            let Some(div) = holder.try_get_untracked().flatten() else {
-                return;
-            };
-            let Some(caption) = caption.try_get_value() else {
-                return;
-            };
-            let html = trace.try_with_untracked(|tr| {
-                let values = tr.get(series)?;
-                let t_len = values.nrows();
-                let caption = if steps.len() < t_len {
-                    format!(
-                        "{caption} (steps {}–{} of {})",
-                        steps.start + 1,
-                        steps.end,
-                        t_len
-                    )
-                } else {
-                    caption
-                };
-                Some(value_table_html(&caption, values, steps.clone()))
-            });
-            div.set_inner_html(&html.flatten().unwrap_or_default());
-            set_written.try_update(|n| *n = n.wrapping_add(1));
+    // Writes the table for the current trace and window. It may run deferred, after its
+    // component is gone, so it only reads through `try_` accessors.
+    let write = move || {
+        if !open.try_get_untracked().unwrap_or(false) {
+            return;
+        }
+        let (Some(Some(div)), Some(caption), Some(steps)) = (
+            holder.try_get_untracked(),
+            caption.try_get_value(),
+            window.try_get_untracked(),
+        ) else {
+            return;
         };
+        let html = trace.try_with_untracked(|tr| {
+            let values = tr.get(series)?;
+            let t_len = values.nrows();
+            let caption = if steps.len() < t_len {
+                format!(
+                    "{caption} (steps {}–{} of {})",
+                    steps.start + 1,
+                    steps.end,
+                    t_len
+                )
+            } else {
+                caption
+            };
+            Some(value_table_html(&caption, values, steps.clone()))
+        });
+        div.set_inner_html(&html.flatten().unwrap_or_default());
+        set_written.try_update(|n| *n = n.wrapping_add(1));
+    };
+    // An open table follows changes after the frame that shows them has been painted (an
+    // animation frame, then a zero-delay timeout); only the newest pending write runs. The
+    // pending write is cancelled when a newer one is asked for, when the table closes and
+    // when it is unmounted (a cell switch, compare mode closing).
+    let pending = StoredValue::new_local(None::<Deferred>);
+    let cancel_pending = move || {
+        if let Some(Some(old)) = pending.try_update_value(Option::take) {
+            old.cancel();
+        }
+    };
+    Effect::new(move |_| {
+        window.track();
+        trace.track();
+        if !open.get_untracked() {
+            return;
+        }
         let next = Deferred::after_paint(write);
         if let Some(Some(old)) = pending.try_update_value(|p| p.replace(next)) {
             old.cancel();
         }
     });
-    on_cleanup(move || {
-        if let Some(Some(old)) = pending.try_update_value(Option::take) {
-            old.cancel();
+    on_cleanup(cancel_pending);
+    // Opening builds the table at once: the user asked for it and is waiting for it.
+    // Closing empties it, so a closed table costs no layout or memory.
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let Some(details) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let is_open = details.has_attribute("open");
+        // The toggle event is queued as a task, so it can arrive after a cell switch has
+        // disposed this component: `try_` accessors only.
+        if open.try_set(is_open).is_some() {
+            return;
         }
-    });
+        if let (Some(r), Some(caption)) = (remembered, caption.try_get_value()) {
+            r.0.try_update_value(|all| {
+                all.retain(|c| *c != caption);
+                if is_open {
+                    all.push(caption);
+                }
+            });
+        }
+        cancel_pending();
+        if is_open {
+            write();
+        } else if let Some(Some(div)) = holder.try_get_untracked() {
+            div.set_text_content(None);
+        }
+    };
     // Mark the current step's column; runs after the table is (re)written and on every step.
     Effect::new(move |_| {
         written.track();
         let now = current.get().to_string();
+        if !open.get() {
+            return;
+        }
         let Some(div) = holder.get() else { return };
         let Ok(heads) = div.query_selector_all("th[data-t]") else {
             return;
@@ -116,5 +171,17 @@ pub fn ValueTable(
             }
         }
     });
-    view! { <div class="value-table" node_ref=holder></div> }
+    view! {
+        <details class="value-table" open=initially_open on:toggle=on_toggle>
+            <summary>"Values"<span class="sr-only">{summary_rest}</span></summary>
+            // It scrolls, so it takes focus: keyboard users scroll it with the arrow keys.
+            <div
+                class="value-table-body"
+                tabindex="0"
+                role="region"
+                aria-label=region_label
+                node_ref=holder
+            ></div>
+        </details>
+    }
 }

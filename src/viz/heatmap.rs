@@ -20,12 +20,19 @@ pub struct Pixels {
 pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols: usize) -> Pixels {
     let (t_len, h) = values.dim();
     let width = t_len.min(max_cols.max(1));
-    let lut = scale.lut();
-    let mut rgba = vec![255u8; width * h * 4];
+    // Whole opaque pixels from the table, written 4 bytes at a time: this loop runs for
+    // every cell of six heatmaps on every edit.
+    let lut: Vec<[u8; 4]> = scale
+        .lut()
+        .into_iter()
+        .map(|[r, g, b]| [r, g, b, 255])
+        .collect();
+    let mut rgba = vec![0u8; width * h * 4];
     let mut put = |col: usize, unit: usize, v: f32| {
-        let [r, g, b] = lut[scale.lut_index(v)];
         let k = (unit * width + col) * 4;
-        rgba[k..k + 3].copy_from_slice(&[r, g, b]);
+        if let (Some(px), Some(c)) = (rgba.get_mut(k..k + 4), lut.get(scale.lut_index(v))) {
+            px.copy_from_slice(c);
+        }
     };
     if width == t_len {
         // One column per step: walk the rows in memory order.

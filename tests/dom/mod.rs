@@ -56,8 +56,20 @@ pub fn one<T: JsCast>(root: &Element, selector: &str) -> T {
         .unchecked_into()
 }
 
-/// The value table whose caption starts with `label` (e.g. "Hidden state h").
-pub fn table_for(root: &Element, label: &str) -> Element {
+/// Opens every closed value-table disclosure under `root`, as a user clicking each "Values"
+/// summary would, then settles. Tables are built only while open, and stay open (remembered
+/// by caption) when their panels are rebuilt.
+pub async fn open_tables(root: &Element) {
+    for summary in all(root, "details.value-table:not([open]) > summary") {
+        summary.unchecked_into::<HtmlElement>().click();
+    }
+    settle().await;
+}
+
+/// The value table whose caption starts with `label` (e.g. "Hidden state h"), after opening
+/// the closed tables.
+pub async fn table_for(root: &Element, label: &str) -> Element {
+    open_tables(root).await;
     all(root, "table")
         .into_iter()
         .find(|t| {

@@ -117,7 +117,7 @@ try {
   await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
   await installLook(page);
   const controls = await page.evaluate(() => {
-    const list = [...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]
+    const list = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]')]
       .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
         && getComputedStyle(el).visibility !== 'hidden');
     list.forEach((el, k) => el.setAttribute('data-kbd', String(k)));
@@ -206,6 +206,24 @@ try {
   await page.getByRole('button', { name: 'Play' }).waitFor({ timeout: 8000 });
   kb.forEach((m) => console.log(`     ${m}`));
   check(kb.length === 0, 'the transport works from the keyboard (Tab + Enter/Space on buttons, arrows/Home/End on the slider, global keys)');
+
+  // The value tables from the keyboard: each heatmap has a "Values" disclosure, closed by
+  // default; Enter opens it and builds its table, Space closes it (and does not play).
+  const summary = page.locator('[data-series=h] details.value-table > summary');
+  const vt = [];
+  await summary.focus();
+  const name = await page.evaluate(() => document.activeElement?.textContent);
+  if (name !== 'Values of Hidden state h') vt.push(`summary reads "${name}"`);
+  await page.keyboard.press('Enter');
+  const table = page.getByRole('table', { name: 'Hidden state h' });
+  await table.waitFor({ timeout: 3000 }).catch(() => vt.push('Enter did not show the table'));
+  await audit(page, 'a value table open');
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(100);
+  if (await table.count() !== 0) vt.push('Space did not close the table');
+  if (await page.getByRole('button', { name: 'Pause' }).isVisible()) vt.push('Space on the summary started playback');
+  vt.forEach((m) => console.log(`     ${m}`));
+  check(vt.length === 0, 'a value table opens with Enter and closes with Space on its "Values" summary');
 
   const { bad } = await waitForTables(page, pytorchSeed());
   check(bad.length === 0, 'the seed example is still PyTorch-correct after the keyboard walk');

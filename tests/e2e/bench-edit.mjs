@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { pageWithTrace, setField } from './edit-page.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -19,21 +20,10 @@ function stats(xs) {
 }
 const fmt = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
 
-async function setField(page, label, value) {
-  const f = page.getByLabel(label, { exact: true });
-  await f.fill(String(value));
-  await f.dispatchEvent('change');
-}
 
 try {
   for (const [T, H, reps] of [[512, 64, 20], [10000, 256, 3]]) {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(url);
-    await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
-    await setField(page, 'Hidden size', H);
-    const text = Array.from({ length: T }, (_, t) => (Math.sin(t / 7) * 2).toFixed(3)).join(', ');
-    await page.getByRole('textbox', { name: 'Input sequence' }).fill(text);
-    await page.waitForFunction(() => document.querySelector('.heatmaps').getAttribute('aria-busy') === 'false', null, { timeout: 60000 });
+    const { page, text } = await pageWithTrace(browser, url, T, H);
     const shown = await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max');
     if (shown !== String(T)) throw new Error(`expected ${T} steps, the app shows ${shown}`);
 

@@ -89,8 +89,17 @@ export function agrees(shownText, ref) {
   return Math.abs(shown - ref) <= tol + 1e-7;
 }
 
+/// Opens every closed "Values" disclosure, as a user clicking each summary would, and waits
+/// until each open one holds its table (tables are built only while open, at once on opening,
+/// and stay open across edits and panel rebuilds).
+export async function openTables(page) {
+  await page.evaluate(() => document.querySelectorAll('details.value-table:not([open]) > summary').forEach((s) => s.click()));
+  await page.waitForFunction(() => [...document.querySelectorAll('details.value-table')].every((d) => d.open && d.querySelector('table')));
+}
+
 /// Every cell of the six value tables, `{key: [unit][t] text}`.
 export async function readTables(page, prefix = '') {
+  await openTables(page);
   const out = {};
   for (const [key, name] of GATES) {
     out[key] = await page.getByRole('table', { name: prefix + name }).evaluate((t) =>

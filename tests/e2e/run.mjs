@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { GATES, lstmF64, numbersOf, pytorchSeed, SEED_INPUT, validateReference, waitForTables } from './reference.mjs';
+import { GATES, lstmF64, numbersOf, openTables, pytorchSeed, SEED_INPUT, validateReference, waitForTables } from './reference.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -51,6 +51,7 @@ function sig4(v) {
 }
 
 async function tableValues(page, name) {
+  await openTables(page);
   return page.getByRole('table', { name }).evaluate((t) =>
     [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((d) => d.textContent)));
 }
@@ -100,9 +101,11 @@ try {
   for (const [, name] of GATES) {
     check(await page.getByRole('img', { name, exact: true }).isVisible(), `heatmap "${name}" is visible`);
   }
+  // As it opens, value tables closed behind their "Values" disclosures.
+  await page.screenshot({ path: path.join(shots, 'projector-1366x768.png') });
   await checkAgainstPyTorch(page, SEED_INPUT, 'opening view');
   await checkAgainstCli(page, SEED_INPUT, 'opening view');
-  await page.screenshot({ path: path.join(shots, 'projector-1366x768.png') });
+  await page.screenshot({ path: path.join(shots, 'values-open-1366x768.png') });
 
   // A heatmap canvas really has pixels (not a blank page): sample its middle.
   const painted = await page.getByRole('img', { name: 'Forget gate f', exact: true }).evaluate((c) => {
@@ -130,6 +133,7 @@ try {
   const slider = page.getByRole('slider', { name: 'Timestep' });
   await page.getByRole('button', { name: 'Step back' }).click();
   check(await slider.inputValue() === '4', 'Step back moves to t = 4');
+  await openTables(page);
   const marked = await page.getByRole('table', { name: 'Hidden state h' }).evaluate((t) => t.querySelector('th[aria-current]')?.textContent);
   check(marked === 't = 4', `the value tables mark the current step (${marked})`);
   await page.getByRole('button', { name: 'Go to start' }).click();

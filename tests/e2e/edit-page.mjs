@@ -1,0 +1,20 @@
+// Shared by bench-edit.mjs and profile-edit.mjs: a page showing a T-step, H-unit trace.
+
+export async function setField(page, label, value) {
+  const f = page.getByLabel(label, { exact: true });
+  await f.fill(String(value));
+  await f.dispatchEvent('change');
+}
+
+/// Opens the app at 1366×768, sets the hidden size to H and types a T-step sine input;
+/// returns the page and that input's text once the trace is computed.
+export async function pageWithTrace(browser, url, T, H) {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(url);
+  await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
+  await setField(page, 'Hidden size', H);
+  const text = Array.from({ length: T }, (_, t) => (Math.sin(t / 7) * 2).toFixed(3)).join(', ');
+  await page.getByRole('textbox', { name: 'Input sequence' }).fill(text);
+  await page.waitForFunction(() => document.querySelector('.heatmaps').getAttribute('aria-busy') === 'false', null, { timeout: 60000 });
+  return { page, text };
+}
