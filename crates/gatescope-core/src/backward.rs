@@ -57,12 +57,12 @@
 //! # Precision and cost
 //!
 //! The recurrence (`δh`, `δc`, `ε`, `∂L/∂x`) runs in f32 like the forward pass. The parameter
-//! gradients are sums over all `T` steps: each block of 32 steps is summed in f32 (vectorised,
-//! half the memory traffic of f64), then added to f64 sums that are rounded to f32 once, so
-//! long sequences do not drift. One call allocates its result and a few buffers up front
-//! (the f32 block and the f64 sums, `G·H·(H + D + 2)` values each); the step loop allocates
-//! nothing. Per step it does one rank-1 update of the block sums and one transposed
-//! matrix–vector product (two with `∂L/∂x`).
+//! gradients are sums over all `T` steps: for each block of 32 steps the outer products
+//! `gˣ_t x_tᵀ`, `gʰ_t h_{t−1}ᵀ` are summed as one small matrix product in f32 (sums held in
+//! registers), then added to f64 sums that are rounded to f32 once, so long sequences do not
+//! drift. One call allocates its result, the f64 sums (`G·H·(H + D + 2)` values) and the
+//! block's vectors up front; the step loop allocates nothing. Per step it does one transposed
+//! matrix–vector product (two with `∂L/∂x`), and per block the outer-product sums.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 
@@ -258,11 +258,14 @@ pub(crate) fn bptt(
             format!("[{}]", acc.len()),
         ));
     }
-    // f32 sums over at most F32_BLOCK steps, in `acc`'s layout, then added to `acc`.
-    let mut block = vec![0.0f32; flat];
-    let (b_wih, rest) = (0..rows * d, rows * d);
-    let (b_whh, rest) = (rest..rest + rows * hid, rest + rows * hid);
-    let (b_bih, b_bhh) = (rest..rest + rows, rest + rows..rest + 2 * rows);
+    // The last F32_BLOCK steps' gˣ, gʰ, x_t and h_{t−1}: their outer products are summed
+    // as small matrix products when the block is full (see `add_outer_sums`).
+    let gru_on = gru.is_some();
+    let mut blk_gx = vec![0.0f32; F32_BLOCK * rows];
+    let mut blk_gh = vec![0.0f32; sized(gru_on, F32_BLOCK * rows)];
+    let mut blk_x = vec![0.0f32; F32_BLOCK * d];
+    let mut blk_h = vec![0.0f32; F32_BLOCK * hid];
+    let mut filled = 0;
     // Per-step buffers.
     let mut dh = vec![0.0f32; hid]; // δh_t
     let mut eps = vec![0.0f32; hid]; // ε_t, then ε_{t−1}
@@ -274,13 +277,6 @@ pub(crate) fn bptt(
     let mut hp = vec![0.0f32; hid]; // h_{t−1}
     let mut cp = vec![0.0f32; sized(lstm.is_some(), hid)]; // c_{t−1}
     let mut dcs = vec![0.0f32; sized(lstm.is_some(), hid)]; // δc_t
-    let mut xt = vec![0.0f32; d];
-    let flush = |block: &mut [f32], acc: &mut [f64]| {
-        for (a, b) in acc.iter_mut().zip(block.iter_mut()) {
-            *a += f64::from(*b);
-            *b = 0.0;
-        }
-    };
 
     for t in (0..t_len).rev() {
         for ((o, &l), &e) in dh.iter_mut().zip(dl_dh.row(t)).zip(&eps) {
@@ -343,47 +339,106 @@ pub(crate) fn bptt(
         }
         let gh: &[f32] = if gru.is_some() { &gh_gru } else { &gx };
 
-        // Parameter gradients: rank-1 updates of the f32 block sums.
-        xt.iter_mut()
+        // Parameter gradients: this step joins the block; a full block (or step 0) is summed.
+        let slot = |len: usize| filled * len..(filled + 1) * len;
+        let at = slot(rows);
+        blk_gx[at.clone()].copy_from_slice(&gx);
+        if gru_on {
+            blk_gh[at].copy_from_slice(gh);
+        }
+        let at = slot(d);
+        blk_x[at]
+            .iter_mut()
             .zip(trace.x().row(t))
             .for_each(|(o, &v)| *o = v);
-        {
-            let (wih, rest) = block.split_at_mut(b_whh.start);
-            let (whh, rest) = rest.split_at_mut(b_whh.len());
-            let (bih, bhh) = rest.split_at_mut(b_bih.len());
-            debug_assert_eq!((wih.len(), bhh.len()), (b_wih.len(), b_bhh.len()));
-            for (r, (&a, &b)) in gx.iter().zip(gh).enumerate() {
-                bih[r] += a;
-                bhh[r] += b;
-                wih[r * d..(r + 1) * d]
-                    .iter_mut()
-                    .zip(&xt)
-                    .for_each(|(o, &v)| *o += a * v);
-                whh[r * hid..(r + 1) * hid]
-                    .iter_mut()
-                    .zip(&hp)
-                    .for_each(|(o, &v)| *o += b * v);
-            }
-        }
-        if t % F32_BLOCK == 0 {
-            flush(&mut block, acc);
+        let at = slot(hid);
+        blk_h[at].copy_from_slice(&hp);
+        filled += 1;
+        if filled == F32_BLOCK || t == 0 {
+            let blk_gh = if gru_on { &blk_gh } else { &blk_gx };
+            let (wih, rest) = acc.split_at_mut(rows * d);
+            let (whh, rest) = rest.split_at_mut(rows * hid);
+            let (bih, bhh) = rest.split_at_mut(rows);
+            add_outer_sums(wih, rows, d, &blk_gx, &blk_x, filled);
+            add_outer_sums(whh, rows, hid, blk_gh, &blk_h, filled);
+            add_outer_sums(bih, rows, 1, &blk_gx, &ONES, filled);
+            add_outer_sums(bhh, rows, 1, blk_gh, &ONES, filled);
+            filled = 0;
         }
 
         // ε_{t−1} += W_hhᵀ gʰ and (if wanted) ∂L/∂x_t = W_ihᵀ gˣ, as sums of weight rows.
-        for (r, &b) in gh.iter().enumerate() {
-            eps.iter_mut()
-                .zip(&w_hh[r * hid..(r + 1) * hid])
-                .for_each(|(o, &w)| *o += b * w);
-        }
+        add_transposed(&mut eps, w_hh, gh);
         if let Some(out) = per_step.as_deref_mut() {
             let mut dx = out.x.row_mut(t);
-            for (r, &a) in gx.iter().enumerate() {
-                dx.iter_mut()
-                    .zip(&w_ih[r * d..(r + 1) * d])
-                    .for_each(|(o, &w)| *o += a * w);
+            if let Some(dx) = dx.as_slice_mut() {
+                add_transposed(dx, w_ih, &gx);
             }
         }
     }
-    // Step 0 flushed the last block (t % F32_BLOCK == 0).
     Ok((eps, eps_c))
+}
+
+/// `y += Wᵀ g` for a row-major `W [R, K]` (`y` has K values, `g` R): the sum of W's rows
+/// scaled by `g`, four rows per pass over `y`. A function of its own so the compiler knows
+/// `y` and `w` do not overlap, and vectorises it.
+fn add_transposed(y: &mut [f32], w: &[f32], g: &[f32]) {
+    let k = y.len();
+    debug_assert_eq!(w.len(), g.len() * k);
+    let mut quads = w.chunks_exact(4 * k.max(1)).zip(g.chunks_exact(4));
+    for (rows, g) in &mut quads {
+        let (r0, rest) = rows.split_at(k);
+        let (r1, rest) = rest.split_at(k);
+        let (r2, r3) = rest.split_at(k);
+        for ((((o, a), b), c), d) in y.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
+            *o += ((g[0] * a + g[1] * b) + g[2] * c) + g[3] * d;
+        }
+    }
+    let done = g.len() / 4 * 4;
+    for (row, &gr) in w[done * k..].chunks_exact(k.max(1)).zip(&g[done..]) {
+        for (o, a) in y.iter_mut().zip(row) {
+            *o += gr * a;
+        }
+    }
+}
+
+/// The "input" of the bias gradients in [`add_outer_sums`]: `∂L/∂b = Σ_t g_t · 1`.
+const ONES: [f32; F32_BLOCK] = [1.0; F32_BLOCK];
+
+/// `acc[r·K + k] += Σ_{j<n} g[j·R + r] · v[j·K + k]` (`R = rows`, `K = cols`): the sum of `n`
+/// outer products `g_j v_jᵀ`, each entry summed over the block in f32, then added in f64.
+///
+/// Sixteen sums of a row stay in registers across the whole block, so each value of `v` is
+/// loaded once per row and `acc` is touched once per block (one rank-1 update per step
+/// loads and stores every sum every step).
+fn add_outer_sums(acc: &mut [f64], rows: usize, cols: usize, g: &[f32], v: &[f32], n: usize) {
+    const W: usize = 16;
+    debug_assert!(acc.len() == rows * cols && g.len() >= n * rows && v.len() >= n * cols);
+    for (r, out) in acc.chunks_exact_mut(cols.max(1)).enumerate().take(rows) {
+        for (c, out) in out.chunks_mut(W).enumerate() {
+            let k0 = c * W;
+            let mut s = [0.0f32; W];
+            if out.len() == W {
+                for j in 0..n {
+                    let gj = g[j * rows + r];
+                    let vj: &[f32; W] = v[j * cols + k0..j * cols + k0 + W]
+                        .try_into()
+                        .expect("a full chunk");
+                    for l in 0..W {
+                        s[l] += gj * vj[l];
+                    }
+                }
+            } else {
+                for j in 0..n {
+                    let gj = g[j * rows + r];
+                    let vj = &v[j * cols + k0..j * cols + k0 + out.len()];
+                    for (sl, &vl) in s.iter_mut().zip(vj) {
+                        *sl += gj * vl;
+                    }
+                }
+            }
+            for (o, sl) in out.iter_mut().zip(&s) {
+                *o += f64::from(*sl);
+            }
+        }
+    }
 }
