@@ -137,6 +137,23 @@ pub fn pixels_to_canvas(pixels: &Pixels, reuse: Option<Offscreen>) -> Result<Off
     Ok(off)
 }
 
+/// Writes columns `from_col..` of `pixels` into `off` (a canvas of the same size that holds
+/// the rest already): after an edit near the end of a long trace, a few columns instead of
+/// the whole image cross into JavaScript.
+pub fn columns_to_canvas(pixels: &Pixels, off: &Offscreen, from_col: usize) -> Result<(), JsValue> {
+    let (w, h) = (pixels.width, pixels.height);
+    if from_col >= w || h == 0 {
+        return Ok(());
+    }
+    let cols = w - from_col;
+    let mut part = Vec::with_capacity(cols * h * 4);
+    for row in pixels.rgba.chunks_exact(w * 4) {
+        part.extend_from_slice(&row[from_col * 4..]);
+    }
+    let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&part), cols as u32, h as u32)?;
+    off.ctx.put_image_data(&img, from_col as f64, 0.0)
+}
+
 /// What is drawn over the colours: the current step and the selected cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Overlay {

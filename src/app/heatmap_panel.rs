@@ -4,14 +4,19 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::canvas::{paint_heatmap, pixels_to_canvas, CachedContext, Offscreen, Overlay};
+use super::canvas::{
+    columns_to_canvas, paint_heatmap, pixels_to_canvas, CachedContext, Offscreen, Overlay,
+};
 use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
 use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
 use crate::model::{Range, Series};
 use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
-use crate::viz::{format_compact, format_sig, heatmap_pixels, ColorScale, Grid};
+use crate::viz::{
+    first_column_of, format_compact, format_sig, heatmap_pixels, paint_columns, ColorScale, Grid,
+    Pixels,
+};
 
 /// Widest pixel buffer a heatmap draws; longer traces are aggregated into this many columns.
 const MAX_COLS: usize = 1024;
@@ -60,14 +65,36 @@ pub fn HeatmapPanel(
     });
     // The colours only change with the trace; playback repaints reuse this image. A new
     // trace is written into the previous detached canvas rather than a new one (no new
-    // element or context per edit). The memo then holds an equal value and notifies nobody,
-    // which is fine: the paint effect below reads the trace too, so it repaints anyway.
-    let base = Memo::new(move |prev: Option<&Option<Offscreen>>| {
+    // element or context per edit), and when it was computed by resuming the trace drawn
+    // last (an edit at step t), only the pixel columns from t's on are recomputed and sent:
+    // dragging a value near the end of 10 000 steps redraws a column, not the image.
+    let base = Memo::new(move |prev: Option<&Option<HeatImage>>| {
         let scale = scale.get();
-        let reuse = prev.cloned().flatten();
-        trace
-            .with(|tr| tr.get(series).map(|v| heatmap_pixels(v, &scale, MAX_COLS)))
-            .and_then(|px| pixels_to_canvas(&px, reuse).ok())
+        let prev = prev.cloned().flatten();
+        trace.with(|tr| {
+            let values = tr.get(series)?;
+            if let Some(mut img) = prev.clone().filter(|img| img.scale == scale) {
+                let from = tr.changed_from(img.trace_id).filter(|_| {
+                    (img.pixels.height, img.steps) == (values.ncols(), values.nrows())
+                });
+                if let Some(from) = from {
+                    let col = first_column_of(from, values.nrows(), img.pixels.width);
+                    paint_columns(&mut img.pixels, values, &scale, col);
+                    columns_to_canvas(&img.pixels, &img.off, col).ok()?;
+                    img.trace_id = tr.id();
+                    return Some(img);
+                }
+            }
+            let pixels = heatmap_pixels(values, &scale, MAX_COLS);
+            let off = pixels_to_canvas(&pixels, prev.map(|img| img.off)).ok()?;
+            Some(HeatImage {
+                off,
+                pixels,
+                steps: values.nrows(),
+                trace_id: tr.id(),
+                scale,
+            })
+        })
     });
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
@@ -75,13 +102,15 @@ pub fn HeatmapPanel(
             current: current.get(),
             selection: selection.get(),
         };
-        let (Some(el), Some(base)) = (canvas.get(), base.get()) else {
+        // The detached canvas only (a clone of the image would copy its pixels).
+        let image = base.with(|b| b.as_ref().map(|b| b.off.canvas.clone()));
+        let (Some(el), Some(image)) = (canvas.get(), image) else {
             return;
         };
         let scale = scale.get();
         trace.with(|tr| {
             let Some(values) = tr.get(series) else { return };
-            match paint_heatmap(&el, context, size, &base.canvas, values, &scale, overlay) {
+            match paint_heatmap(&el, context, size, &image, values, &scale, overlay) {
                 Ok(g) => grid.set_value(Some(g)),
                 Err(e) => leptos::logging::error!("drawing {}: {e:?}", series.label()),
             }
@@ -212,4 +241,22 @@ pub fn HeatmapPanel(
 
 fn g_w(grid: StoredValue<Option<Grid>>) -> f64 {
     grid.get_value().map_or(0.0, |g| g.w)
+}
+
+/// A heatmap's image: the detached canvas, its pixels, and what they show (the trace by id,
+/// its length and the colour scale), so the next trace can be drawn as a difference.
+#[derive(Clone)]
+struct HeatImage {
+    off: Offscreen,
+    pixels: Pixels,
+    steps: usize,
+    trace_id: u64,
+    scale: ColorScale,
+}
+
+impl PartialEq for HeatImage {
+    /// Same trace and scale; the pixels follow from them (not compared: megabytes).
+    fn eq(&self, other: &Self) -> bool {
+        (self.trace_id, self.scale, self.steps) == (other.trace_id, other.scale, other.steps)
+    }
 }

@@ -205,12 +205,13 @@ impl Session {
 
     /// Shows `run`: finished now when its remaining work is within [`SYNC_WORK`], otherwise
     /// kept pending (the last trace stays on show meanwhile).
-    fn run(&mut self, mut run: ForwardRun) {
+    /// `base`: the shown trace's id and the step `run` resumed it from, if it did.
+    fn run(&mut self, mut run: ForwardRun, base: Option<(u64, usize)>) {
         self.error = None;
         let (done, steps) = run.progress();
         if sequence_work(&self.params, steps - done) <= SYNC_WORK {
             run.advance(usize::MAX);
-            self.trace = SharedTrace::new(run.finish());
+            self.trace = SharedTrace::derived(run.finish(), base);
             self.trace_rev = self.model_rev;
             self.pending = None;
         } else {
@@ -231,21 +232,29 @@ impl Session {
             return;
         }
         let (params, rev) = (&self.params, self.model_rev);
+        let mut base = None;
         let resumed = match &self.pending {
             Some(PendingRun(p, r)) if *r == rev => {
                 let (partial, done) = p.computed();
                 ForwardRun::resume(params, partial, x.view(), from.min(done))
             }
             None if self.trace_rev == rev => {
+                base = Some((self.trace.id(), from));
                 ForwardRun::resume(params, &self.trace, x.view(), from)
             }
             _ => ForwardRun::resume(params, &self.trace, x.view(), 0),
         };
         // A shown trace of other values (after invalid text, say) cannot be resumed:
         // then everything is computed again.
-        match resumed.or_else(|_| ForwardRun::new(&self.params, x.view(), &InitialState::default()))
-        {
-            Ok(run) => self.run(run),
+        let (run, base) = match resumed {
+            Ok(run) => (Ok(run), base),
+            Err(_) => (
+                ForwardRun::new(&self.params, x.view(), &InitialState::default()),
+                None,
+            ),
+        };
+        match run {
+            Ok(run) => self.run(run, base),
             Err(e) => self.error = Some(e.to_string()),
         }
     }
@@ -453,25 +462,56 @@ impl Session {
 
 /// A trace behind an `Arc`: cloning is free and equality is identity, so a reactive memo
 /// over it notifies exactly when a new trace was computed, without comparing megabytes.
+///
+/// Each trace has an id, and a trace computed by resuming another one names it: views
+/// that drew trace `id` need only redraw the steps from `from` on ([`SharedTrace::derived`]).
 #[derive(Debug, Clone)]
-pub struct SharedTrace(Arc<Trace>);
+pub struct SharedTrace {
+    trace: Arc<Trace>,
+    id: u64,
+    base: Option<(u64, usize)>,
+}
+
+static NEXT_TRACE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl SharedTrace {
     pub fn new(trace: Trace) -> Self {
-        Self(Arc::new(trace))
+        Self::derived(trace, None)
+    }
+
+    /// A trace whose steps before `from` equal those of the trace with id `base` (when
+    /// `base` is given).
+    pub fn derived(trace: Trace, base: Option<(u64, usize)>) -> Self {
+        let id = NEXT_TRACE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self {
+            trace: Arc::new(trace),
+            id,
+            base,
+        }
+    }
+
+    /// This trace's id (unique in the page).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The first step that may differ from trace `drawn`'s, when this trace was computed by
+    /// resuming `drawn` (`None`: anything may differ; draw it all).
+    pub fn changed_from(&self, drawn: u64) -> Option<usize> {
+        self.base.filter(|(id, _)| *id == drawn).map(|(_, from)| from)
     }
 }
 
 impl PartialEq for SharedTrace {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.trace, &other.trace)
     }
 }
 
 impl Deref for SharedTrace {
     type Target = Trace;
     fn deref(&self) -> &Trace {
-        &self.0
+        &self.trace
     }
 }
 
@@ -660,7 +700,10 @@ mod tests {
             ..ModelConfig::default()
         });
         s.set_input(&vec!["0.25"; 60].join(", "));
+        let drawn = s.shared_trace().id();
         s.set_value(41, 0, -2.0);
+        assert_eq!(s.shared_trace().changed_from(drawn), Some(41));
+        assert_eq!(s.shared_trace().changed_from(drawn + 999), None);
         assert_eq!(s.trace(), &whole(&s));
         assert_eq!(
             s.x()[[41, 0]],

@@ -20,6 +20,42 @@ pub struct Pixels {
 pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols: usize) -> Pixels {
     let (t_len, h) = values.dim();
     let width = t_len.min(max_cols.max(1));
+    let mut pixels = Pixels {
+        width,
+        height: h,
+        rgba: vec![0u8; width * h * 4],
+    };
+    paint_columns(&mut pixels, values, scale, 0);
+    pixels
+}
+
+/// The first pixel column of a `width`-column heatmap of `t_len` steps that shows step `t`
+/// or a later one: after an edit at step `t`, the columns from here on are redrawn.
+pub fn first_column_of(t: usize, t_len: usize, width: usize) -> usize {
+    if t_len == 0 {
+        return 0;
+    }
+    // Column c shows steps [c·T/W, (c+1)·T/W); the one holding t is the last with start ≤ t.
+    let mut c = (t.min(t_len) * width / t_len).min(width);
+    while c > 0 && c * t_len / width > t {
+        c -= 1;
+    }
+    c
+}
+
+/// Redraws the pixel columns `from_col..` of `pixels` (made by [`heatmap_pixels`] for
+/// values of this shape) from `values`; the columns before are left as they are.
+pub fn paint_columns(
+    pixels: &mut Pixels,
+    values: ArrayView2<'_, f32>,
+    scale: &ColorScale,
+    from_col: usize,
+) {
+    let (t_len, h) = values.dim();
+    let width = pixels.width;
+    if width == 0 || pixels.height != h || pixels.rgba.len() != width * h * 4 {
+        return;
+    }
     // Whole opaque pixels from the table, written 4 bytes at a time: this loop runs for
     // every cell of six heatmaps on every edit.
     let lut: Vec<[u8; 4]> = scale
@@ -27,7 +63,7 @@ pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols:
         .into_iter()
         .map(|[r, g, b]| [r, g, b, 255])
         .collect();
-    let mut rgba = vec![0u8; width * h * 4];
+    let rgba = &mut pixels.rgba;
     let mut put = |col: usize, unit: usize, v: f32| {
         let k = (unit * width + col) * 4;
         if let (Some(px), Some(c)) = (rgba.get_mut(k..k + 4), lut.get(scale.lut_index(v))) {
@@ -36,20 +72,20 @@ pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols:
     };
     if width == t_len {
         // One column per step: walk the rows in memory order.
-        for (t, row) in values.rows().into_iter().enumerate() {
+        for (t, row) in values.rows().into_iter().enumerate().skip(from_col) {
             for (unit, &v) in row.iter().enumerate() {
                 put(t, unit, v);
             }
         }
     } else {
         let mut sums = vec![0.0f32; h];
-        for col in 0..width {
+        for col in from_col..width {
             let (t0, t1) = (
                 col * t_len / width,
                 ((col + 1) * t_len / width).max(col * t_len / width + 1),
             );
             sums.iter_mut().for_each(|s| *s = 0.0);
-            for t in t0..t1 {
+            for t in t0..t1.min(t_len) {
                 for (s, &v) in sums.iter_mut().zip(values.row(t)) {
                     *s += v;
                 }
@@ -58,11 +94,6 @@ pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols:
                 put(col, unit, s / (t1 - t0) as f32);
             }
         }
-    }
-    Pixels {
-        width,
-        height: h,
-        rgba,
     }
 }
 
@@ -110,6 +141,28 @@ impl Grid {
 #[cfg(test)]
 mod grid_tests {
     use super::Grid;
+
+    /// Redrawing from the column of an edited step gives the image of a full redraw.
+    #[test]
+    fn repainting_from_an_edited_step_equals_a_full_render() {
+        use super::{first_column_of, heatmap_pixels, paint_columns};
+        use crate::model::Series;
+        use crate::viz::ColorScale;
+        let scale = ColorScale::for_series(Series::H, (0.0, 1.0));
+        for (t_len, max_cols) in [(40, 1024), (1000, 64), (997, 100)] {
+            let old = ndarray::Array2::from_shape_fn((t_len, 3), |(t, u)| ((t * 3 + u) as f32 * 0.1).sin());
+            for edit in [0, 1, t_len / 2, t_len - 1] {
+                let mut new = old.clone();
+                for t in edit..t_len {
+                    new[[t, 1]] = -new[[t, 1]];
+                }
+                let mut px = heatmap_pixels(old.view(), &scale, max_cols);
+                let col = first_column_of(edit, t_len, px.width);
+                paint_columns(&mut px, new.view(), &scale, col);
+                assert_eq!(px, heatmap_pixels(new.view(), &scale, max_cols), "T = {t_len}, edit at {edit}");
+            }
+        }
+    }
 
     #[test]
     fn hit_testing_and_spans_agree() {

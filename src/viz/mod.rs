@@ -9,4 +9,4 @@ pub mod heatmap;
 pub mod table;
 
 pub use colormap::{format_compact, format_sig, text_on, ColorScale, Palette};
-pub use heatmap::{heatmap_pixels, Grid, Pixels};
+pub use heatmap::{first_column_of, heatmap_pixels, paint_columns, Grid, Pixels};
