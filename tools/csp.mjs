@@ -38,7 +38,8 @@ export const policy = [
 ].join('; ');
 
 const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
-const charset = /<meta charset="utf-8">/i;
+// Trunk's release minifier drops the quotes.
+const charset = /<meta charset="?utf-8"?>/i;
 if (!charset.test(html)) {
   console.error('csp.mjs: index.html has no <meta charset="utf-8"> to put the policy after');
   process.exit(1);

@@ -116,7 +116,8 @@ pub fn App() -> impl IntoView {
             let p = s.params();
             format!(
                 "{} · H = {} · D = {}",
-                p.kind().name().to_uppercase(),
+                // ASCII names: `to_uppercase` would pull in Unicode's case tables.
+                p.kind().name().to_ascii_uppercase(),
                 p.hidden_size(),
                 p.input_size()
             )

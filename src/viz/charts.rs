@@ -6,6 +6,11 @@ use plotters::prelude::*;
 
 use crate::model::{Series, Trace};
 
+/// The charts' typeface. The enum, not the string `"sans-serif"`: plotters reads a string
+/// through `str::to_lowercase`, which alone pulls Unicode's lower-case tables (about 5 KB
+/// gzip) into the wasm.
+const SANS: FontFamily<'static> = FontFamily::SansSerif;
+
 /// Colour-blind-safe categorical colours (Okabe & Ito 2008), one per unit, cycling.
 pub const UNIT_COLORS: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
@@ -75,8 +80,8 @@ pub fn draw_series_lines<DB: DrawingBackend>(
             crate::viz::format_compact(if y.abs() < 1e-6 { 0.0 } else { *y }, 2)
         })
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
+        .label_style((SANS, 14))
+        .axis_desc_style((SANS, 15))
         .draw()?;
     if let Some(t) = current.filter(|&t| t < t_len) {
         let x = t as f32 + 1.0;
@@ -197,7 +202,7 @@ fn draw_legend_strip<DB: DrawingBackend>(
     const ROW: i32 = 20;
     const SWATCH: i32 = 22;
     let width = area.dim_in_pixel().0 as i32;
-    let font = ("sans-serif", 13).into_font().color(&BLACK);
+    let font = (SANS, 13).into_font().color(&BLACK);
     let (mut x, mut y) = (70, 4);
     for line in lines {
         // About 7 px per character of 13 px sans-serif; exact metrics need a font backend.
@@ -273,8 +278,8 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .x_label_formatter(&whole_steps)
         .y_label_formatter(&|y| format!("{y:.0e}"))
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .label_style((SANS, 13))
+        .axis_desc_style((SANS, 14))
         .draw()?;
     for line in lines {
         let points: Vec<(f32, f32)> = line

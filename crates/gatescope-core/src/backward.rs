@@ -213,8 +213,8 @@ pub(crate) fn bptt(
     if trace.kind() != kind {
         return Err(ModelError::Format(format!(
             "trace: recorded by a {}, but the parameters are a {}",
-            trace.kind().name().to_uppercase(),
-            kind.name().to_uppercase()
+            trace.kind().name().to_ascii_uppercase(),
+            kind.name().to_ascii_uppercase()
         )));
     }
     let (hid, d, t_len) = (params.hidden_size(), params.input_size(), trace.steps());

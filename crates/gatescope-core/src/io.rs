@@ -183,7 +183,7 @@ pub fn params_from_json(text: &str) -> Result<Params> {
         if got != want {
             return Err(ModelError::Format(format!(
                 "{k}: expected shape {want} for a {} with H = {h}, D = {d}; found {got}",
-                kind.name().to_uppercase()
+                kind.name().to_ascii_uppercase()
             )));
         }
     }
