@@ -188,6 +188,9 @@ impl ForwardRun {
             for (dst, src) in run.trace.series.iter_mut().zip(&prefix.series) {
                 dst.slice_mut(rows).assign(&src.slice(rows));
             }
+            for (dst, src) in run.trace.extents.iter_mut().zip(&prefix.extents) {
+                dst[..from].copy_from_slice(&src[..from]);
+            }
             run
         };
         let rows = ndarray::s![..from, ..];
@@ -231,14 +234,16 @@ impl ForwardRun {
     pub fn advance(&mut self, max_steps: usize) -> bool {
         let t0 = self.done;
         let t_end = t0.saturating_add(max_steps).min(self.trace.steps());
-        let Trace { x, series, .. } = &mut self.trace;
+        let Trace {
+            x, series, extents, ..
+        } = &mut self.trace;
         let xs = x.slice(ndarray::s![t0..t_end, ..]);
         run_steps(
             &mut self.cell,
             xs,
             &mut self.state,
             &mut self.scratch,
-            |k, cell, state| record(series, t0 + k, cell, state),
+            |k, cell, state| record(series, extents, t0 + k, cell, state),
         );
         self.done = t_end;
         self.is_done()
@@ -280,12 +285,15 @@ fn prepare(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Resu
         .iter()
         .map(|_| Array2::zeros((t_len, hidden)))
         .collect();
+    // Rows not yet computed are zeros, and so are their extents.
+    let extents = vec![vec![(0.0, 0.0); t_len]; Series::of(kind).len()];
     let trace = Trace {
         kind,
         x: x.as_standard_layout().into_owned(),
         h0,
         c0,
         series,
+        extents,
     };
     Ok((state, trace))
 }
@@ -306,31 +314,46 @@ pub fn forward_with(
         ));
     }
     let (mut state, mut trace) = prepare(params, x, init)?;
-    let Trace { x, series, .. } = &mut trace;
+    let Trace {
+        x, series, extents, ..
+    } = &mut trace;
     run_steps(
         cell,
         x.view(),
         &mut state,
         &mut Vec::new(),
-        |t, cell, state| record(series, t, cell, state),
+        |t, cell, state| record(series, extents, t, cell, state),
     );
     Ok(trace)
 }
 
-/// Writes step `t` (the cell's gates and the state after it) into a trace's `series`.
-fn record(series: &mut [Array2<f32>], t: usize, cell: &Cell, state: &State) {
+/// Writes step `t` (the cell's gates and the state after it) into a trace's `series`, and
+/// each row's (min, max) into `extents`.
+fn record(
+    series: &mut [Array2<f32>],
+    extents: &mut [Vec<(f32, f32)>],
+    t: usize,
+    cell: &Cell,
+    state: &State,
+) {
     let hidden = state.h.len();
-    for (arr, g) in series
+    let gates = cell.gates().chunks_exact(hidden.max(1));
+    let states = (!state.c.is_empty())
+        .then_some(&state.c[..])
+        .into_iter()
+        .chain([&state.h[..]]);
+    for ((arr, ext), row) in series
         .iter_mut()
-        .zip(cell.gates().chunks_exact(hidden.max(1)))
+        .zip(extents.iter_mut())
+        .zip(gates.chain(states))
     {
-        copy_row(arr, t, g);
+        copy_row(arr, t, row);
+        ext[t] = row
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
     }
-    let last = series.len() - 1;
-    if !state.c.is_empty() {
-        copy_row(&mut series[last - 1], t, &state.c);
-    }
-    copy_row(&mut series[last], t, &state.h);
 }
 
 fn copy_from_row(dst: &mut [f32], arr: &Array2<f32>, t: usize) {
@@ -372,6 +395,13 @@ mod tests {
         }
         assert_eq!((chunks, run.progress()), (5, (23, 23)));
         assert_eq!(run.finish(), whole);
+        // The kept row extents give the range of the whole series.
+        for &s in whole.series() {
+            let a = whole.get(s).unwrap();
+            let lo = a.iter().copied().fold(f32::INFINITY, f32::min);
+            let hi = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            assert_eq!(whole.min_max(s), Some((lo, hi)), "{s:?}");
+        }
     }
 
     /// Resuming after an edit, an insertion or a deletion gives the same trace as a whole

@@ -107,6 +107,10 @@ pub struct Trace {
     pub(crate) c0: Array1<f32>,
     /// `[T, H]` per entry of [`Series::of`]`(kind)`, in that order.
     pub(crate) series: Vec<Array2<f32>>,
+    /// Per series, the (min, max) of each step's row, kept as the rows are written, so
+    /// [`Trace::min_max`] reads T pairs instead of T·H values (colour scales ask on every
+    /// edit).
+    pub(crate) extents: Vec<Vec<(f32, f32)>>,
 }
 
 impl Trace {
@@ -147,11 +151,12 @@ impl Trace {
     }
     /// Smallest and largest value of `s` (for colour legends).
     pub fn min_max(&self, s: Series) -> Option<(f32, f32)> {
-        let a = self.get(s)?;
+        let k = self.series().iter().position(|&x| x == s)?;
         Some(
-            a.iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
+            self.extents[k]
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &(a, b)| {
+                    (lo.min(a), hi.max(b))
                 }),
         )
     }
