@@ -74,9 +74,9 @@ pub fn HeatmapPanel(
         trace.with(|tr| {
             let values = tr.get(series)?;
             if let Some(mut img) = prev.clone().filter(|img| img.scale == scale) {
-                let from = tr.changed_from(img.trace_id).filter(|_| {
-                    (img.pixels.height, img.steps) == (values.ncols(), values.nrows())
-                });
+                let from = tr
+                    .changed_from(img.trace_id)
+                    .filter(|_| (img.pixels.height, img.steps) == (values.ncols(), values.nrows()));
                 if let Some(from) = from {
                     let col = first_column_of(from, values.nrows(), img.pixels.width);
                     paint_columns(&mut img.pixels, values, &scale, col);

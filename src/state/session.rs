@@ -498,7 +498,9 @@ impl SharedTrace {
     /// The first step that may differ from trace `drawn`'s, when this trace was computed by
     /// resuming `drawn` (`None`: anything may differ; draw it all).
     pub fn changed_from(&self, drawn: u64) -> Option<usize> {
-        self.base.filter(|(id, _)| *id == drawn).map(|(_, from)| from)
+        self.base
+            .filter(|(id, _)| *id == drawn)
+            .map(|(_, from)| from)
     }
 }
 

@@ -150,7 +150,9 @@ mod grid_tests {
         use crate::viz::ColorScale;
         let scale = ColorScale::for_series(Series::H, (0.0, 1.0));
         for (t_len, max_cols) in [(40, 1024), (1000, 64), (997, 100)] {
-            let old = ndarray::Array2::from_shape_fn((t_len, 3), |(t, u)| ((t * 3 + u) as f32 * 0.1).sin());
+            let old = ndarray::Array2::from_shape_fn((t_len, 3), |(t, u)| {
+                ((t * 3 + u) as f32 * 0.1).sin()
+            });
             for edit in [0, 1, t_len / 2, t_len - 1] {
                 let mut new = old.clone();
                 for t in edit..t_len {
@@ -159,7 +161,11 @@ mod grid_tests {
                 let mut px = heatmap_pixels(old.view(), &scale, max_cols);
                 let col = first_column_of(edit, t_len, px.width);
                 paint_columns(&mut px, new.view(), &scale, col);
-                assert_eq!(px, heatmap_pixels(new.view(), &scale, max_cols), "T = {t_len}, edit at {edit}");
+                assert_eq!(
+                    px,
+                    heatmap_pixels(new.view(), &scale, max_cols),
+                    "T = {t_len}, edit at {edit}"
+                );
             }
         }
     }
