@@ -290,6 +290,11 @@ pub fn SequenceEditor() -> impl IntoView {
         let dims = shape.get().1;
         window.get().map(|t| (t, dims)).collect::<Vec<_>>()
     };
+    // Wider cells for longer step numbers, so every label reads "t=9937" in full.
+    let steps_class = move || {
+        let digits = window.get().end.max(1).ilog10() + 1;
+        format!("se-steps se-digits-{}", digits.min(5))
+    };
     let page_note = move || {
         let (t_len, w) = (shape.get().0, window.get());
         (w.len() < t_len).then(|| {
@@ -339,7 +344,7 @@ pub fn SequenceEditor() -> impl IntoView {
             {page_note}
             <div class="se-row">
                 {legend}
-                <ol class="se-steps" aria-label="Steps" node_ref=ed.list>
+                <ol class=steps_class aria-label="Steps" node_ref=ed.list>
                     <For
                         each=steps
                         key=|k| *k
