@@ -9,7 +9,7 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
 use super::hooks::{use_frame_coalescer, FrameCoalescer};
-use super::{CurrentStep, SessionRead, SessionWrite};
+use super::{CurrentStep, PlaybackRead, SessionRead, SessionWrite};
 use crate::state::editor::{
     cell_error_message, cell_label, format_cell, nudge, parse_cell, step_window, Drag,
     MAX_EDITABLE_STEPS,
@@ -295,6 +295,27 @@ pub fn SequenceEditor() -> impl IntoView {
         let digits = window.get().end.max(1).ilog10() + 1;
         format!("se-steps se-digits-{}", digits.min(5))
     };
+    // A long row of cells scrolls (by itself, not the page) to show the current step's cell,
+    // unless playback is moving the step: that would cost a layout every frame.
+    let PlaybackRead(playback) = expect_context();
+    Effect::new(move |_| {
+        let t = current.get();
+        let w = window.get();
+        if playback.with(|p| p.is_playing()) || !w.contains(&t) {
+            return;
+        }
+        let Some(list) = ed.list.get() else { return };
+        let Some(li) = list.children().item((t - w.start) as u32) else {
+            return;
+        };
+        let (row, cell) = (
+            list.get_bounding_client_rect(),
+            li.get_bounding_client_rect(),
+        );
+        let centre = (row.width() - cell.width()) / 2.0;
+        let target = f64::from(list.scroll_left()) + cell.left() - row.left() - centre;
+        list.set_scroll_left(target.max(0.0) as i32);
+    });
     let page_note = move || {
         let (t_len, w) = (shape.get().0, window.get());
         (w.len() < t_len).then(|| {

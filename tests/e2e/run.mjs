@@ -126,6 +126,21 @@ try {
   await checkAgainstPyTorch(page, '0.5, -2, 3.25, 0, 1e-3, 7', 'while invalid, the last good trace stays');
   await page.screenshot({ path: path.join(shots, 'invalid-input-1366x768.png') });
 
+  // Over 64 steps the step editor shows the page with the current step (the last, after
+  // typing), scrolled so its cell is in view, with step labels in full.
+  await field.fill(Array.from({ length: 100 }, (_, t) => String(t)).join(', '));
+  const note = (await page.locator('.se-note').textContent()).trim();
+  check(note.startsWith('Steps 37–100 of 100'), `a 100-step input shows the last page of steps (${note.slice(0, 30)}…)`);
+  const inView = await page.evaluate(() => {
+    const row = document.querySelector('ol.se-steps').getBoundingClientRect();
+    const cell = document.querySelector('input[aria-label="x at step 100"]').getBoundingClientRect();
+    const labels = [...document.querySelectorAll('.se-t')];
+    const clipped = labels.filter((l) => l.scrollWidth > l.clientWidth + 1).length;
+    return { shown: cell.left >= row.left - 1 && cell.right <= row.right + 1, clipped };
+  });
+  check(inView.shown, 'the current step\'s cell is scrolled into view');
+  check(inView.clipped === 0, `no step label is clipped (${inView.clipped} were)`);
+
   await field.fill(SEED_INPUT);
   await checkAgainstPyTorch(page, SEED_INPUT, 'typing the seed input again');
 
