@@ -334,3 +334,25 @@ async fn long_sequences_show_the_page_of_the_current_step() {
     assert_eq!(step_cells(&root), 64);
     assert_eq!(count(&root, ".se-note"), 0);
 }
+
+/// A long text (here 5000 values) reaches the field a moment after an edit, not in the edit's
+/// frame (laying out 60 kB of text cost every frame of a drag), and then shows the edit.
+#[wasm_bindgen_test]
+async fn a_long_text_follows_cell_edits_a_moment_later() {
+    let root = mount_app();
+    settle().await;
+    let field: HtmlInputElement = one(&root, "#sequence-text");
+    let values: Vec<String> = (0..5000).map(|k| format!("{}.25", k % 10)).collect();
+    field.set_value(&values.join(", "));
+    field.dispatch_event(&bubbling("input")).unwrap();
+    settle().await;
+    commit(&cell(&root, "x at step 5000"), "-7");
+    settle().await;
+    assert!(text_field(&root).ends_with("9.25"), "not yet written");
+    dom::sleep_ms(400).await;
+    assert!(
+        text_field(&root).ends_with("8.25, -7"),
+        "{}",
+        &text_field(&root)[24_000..]
+    );
+}
