@@ -23,6 +23,15 @@ pub const UNIT_COLORS: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
 ];
 
+/// How many step labels fit under a chart `width` pixels wide (less ~60 px of y labels and
+/// margins): each needs room for the digits of `t_len` plus a gap (at 9 000 steps, ten
+/// labels ran into each other).
+pub fn step_label_count(t_len: usize, width: u32) -> usize {
+    let digits = t_len.max(1).ilog10() as usize + 1;
+    let fit = (width as usize).saturating_sub(60) / (digits * 9 + 16);
+    fit.clamp(2, 10).min(t_len.max(2))
+}
+
 /// Tick labels for step axes: whole steps only.
 fn whole_steps(x: &f32) -> String {
     if x.fract() == 0.0 {
@@ -58,9 +67,10 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         return Ok(XSpan::default());
     };
     let t_len = trace.steps();
-    let (lo, hi) = values
-        .iter()
-        .fold((0.0f32, 0.0f32), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    // The trace keeps each row's range: no pass over all T·H values on every redraw.
+    let (lo, hi) = trace
+        .min_max(series)
+        .map_or((0.0, 0.0), |(lo, hi)| (lo.min(0.0), hi.max(0.0)));
     let pad = ((hi - lo) * 0.08).max(0.05);
     let x_end = (t_len as f32).max(2.0);
     let mut chart = ChartBuilder::on(area)
@@ -72,7 +82,7 @@ pub fn draw_series_lines<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("timestep t")
         .y_desc(series.symbol())
-        .x_labels(t_len.clamp(2, 10))
+        .x_labels(step_label_count(t_len, area.dim_in_pixel().0))
         .x_label_formatter(&whole_steps)
         .y_labels(6)
         // Ticks near zero come out as -0.0 otherwise; the compact form prints 0.
@@ -184,6 +194,14 @@ mod tests {
     }
 
     #[test]
+    fn step_labels_fit_their_width() {
+        assert_eq!(step_label_count(5, 350), 5);
+        assert_eq!(step_label_count(100, 350), 6);
+        assert_eq!(step_label_count(9_000, 350), 5);
+        assert_eq!(step_label_count(10_000, 120), 2);
+    }
+
+    #[test]
     fn envelope_keeps_extremes() {
         let v: Vec<f32> = (0..10_000)
             .map(|t| if t == 4_321 { 9.0 } else { (t as f32).sin() })
@@ -277,7 +295,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .x_labels(t_len.clamp(2, 10))
+        .x_labels(step_label_count(t_len, area.dim_in_pixel().0))
         .x_label_formatter(&whole_steps)
         .y_label_formatter(&|y| format!("{y:.0e}"))
         .light_line_style(RGBColor(236, 236, 236))
