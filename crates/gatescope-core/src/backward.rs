@@ -210,6 +210,13 @@ pub(crate) fn bptt(
     mut per_step: Option<&mut PerStep>,
 ) -> Result<(Vec<f32>, Vec<f32>)> {
     let kind = params.kind();
+    if !params.is_plain() {
+        return Err(ModelError::Format(
+            "gradients: only PyTorch's plain cells are supported (no peepholes, no clip, \
+             GRU with linear_before_reset = 1)"
+                .to_string(),
+        ));
+    }
     if trace.kind() != kind {
         return Err(ModelError::Format(format!(
             "trace: recorded by a {}, but the parameters are a {}",

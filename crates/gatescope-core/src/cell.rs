@@ -61,6 +61,21 @@ pub struct Cell {
     hp: Vec<f32>,
     /// Activated gates of the last step: LSTM i,f,g,o (4H); GRU r,z,n (3H); RNN empty.
     gates: Vec<f32>,
+    /// The layer's options (ONNX features); `None` for PyTorch's plain cells, which take
+    /// the vectorised path.
+    options: Option<Box<Options>>,
+}
+
+/// The options of [`Params`] beyond PyTorch's cells, ready for the step.
+#[derive(Debug, Clone)]
+struct Options {
+    /// `P_i, P_f, P_o` (`3H`), or empty.
+    peephole: Vec<f32>,
+    /// Pre-activation bound (`f32::INFINITY` when there is no clip).
+    clip: f32,
+    /// GRU with `linear_before_reset = 0`: `W_hn [H, H]` and `b_hn` on their own, for
+    /// `W_hn (r ⊙ h) + b_hn`, and the `r ⊙ h` buffer.
+    reset_first: Option<(Panels, Vec<f32>, Vec<f32>)>,
 }
 
 impl Cell {
@@ -74,7 +89,23 @@ impl Cell {
             params.bias_hh(),
         );
         let gates = if kind == CellKind::Rnn { 0 } else { rows };
+        let options = (!params.is_plain()).then(|| {
+            let reset_first = (!params.linear_before_reset()).then(|| {
+                let n = 2 * h;
+                (
+                    Panels::pack(h, h, |r, k| whh[[n + r, k]], |r| bhh[n + r]),
+                    vec![0.0; h],
+                    vec![0.0; padded(h)],
+                )
+            });
+            Box::new(Options {
+                peephole: params.peepholes().map_or(Vec::new(), |p| p.to_vec()),
+                clip: params.clip().unwrap_or(f32::INFINITY),
+                reset_first,
+            })
+        });
         Self {
+            options,
             kind,
             hidden: h,
             input: d,
@@ -140,11 +171,19 @@ impl Cell {
 
     /// The recurrent side of [`Cell::step`], given the step's projection `xp` (from
     /// [`Cell::project`]).
+    ///
+    /// With [`Params`]' options (peepholes, clip, GRU `linear_before_reset = 0`) the same
+    /// step takes [`Cell::step_with_options`] after the recurrent product.
     pub fn step_projected(&mut self, xp: &[f32], state: &mut State) {
         let h = self.hidden;
         debug_assert_eq!(state.h.len(), h);
         debug_assert_eq!(xp.len(), self.hp.len());
         self.whh.mul_vec(&state.h, &mut self.hp, PRE_LIMIT);
+        if let Some(mut options) = self.options.take() {
+            self.step_with_options(&mut options, xp, state);
+            self.options = Some(options);
+            return;
+        }
         let (hp, gates) = (&self.hp[..], &mut self.gates[..]);
         // The gates of all units first, one long pass each, then the state update.
         match self.kind {
@@ -181,6 +220,70 @@ impl Cell {
                 }
             }
             CellKind::Rnn => sum_into(Act::Tanh, xp, hp, &mut state.h),
+        }
+    }
+}
+
+impl Cell {
+    /// The nonlinearity of [`Cell::step_projected`] with ONNX's options, one unit at a time
+    /// (`hp` already holds `W_hh·h_{t-1} + b_hh`); `clip(z) = min(max(z, −clip), clip)`:
+    ///
+    /// LSTM: `i = σ(clip(x_i + h_i + P_i ⊙ c_{t-1}))`, `f = σ(clip(x_f + h_f + P_f ⊙ c_{t-1}))`,
+    /// `g = tanh(clip(x_g + h_g))`, `c_t = f ⊙ c_{t-1} + i ⊙ g`,
+    /// `o = σ(clip(x_o + h_o + P_o ⊙ c_t))`, `h_t = o ⊙ tanh(c_t)` (c_t itself unclipped).
+    /// GRU: `r`, `z` as usual but clipped; `n = tanh(clip(x_n + r ⊙ h_n))`, or with
+    /// `linear_before_reset = 0`, `n = tanh(clip(x_n + W_hn (r ⊙ h_{t-1}) + b_hn))`.
+    /// RNN: `h_t = tanh(clip(x + h))`.
+    fn step_with_options(&mut self, opt: &mut Options, xp: &[f32], state: &mut State) {
+        let h = self.hidden;
+        let (hp, gates) = (&self.hp[..], &mut self.gates[..]);
+        let lim = opt.clip;
+        let clip = |z: f32| z.clamp(-lim, lim);
+        let sig = |z: f32| activation::sigmoid(clip(z));
+        let th = |z: f32| activation::tanh(clip(z));
+        let pre = |k: usize| xp[k] + hp[k];
+        match self.kind {
+            CellKind::Lstm => {
+                let p = |k: usize| opt.peephole.get(k).copied().unwrap_or(0.0);
+                for j in 0..h {
+                    let c_prev = state.c[j];
+                    let i = sig(pre(j) + p(j) * c_prev);
+                    let f = sig(pre(h + j) + p(h + j) * c_prev);
+                    let g = th(pre(2 * h + j));
+                    let c = f * c_prev + i * g;
+                    let o = sig(pre(3 * h + j) + p(2 * h + j) * c);
+                    [gates[j], gates[h + j], gates[2 * h + j], gates[3 * h + j]] = [i, f, g, o];
+                    state.c[j] = c;
+                    state.h[j] = o * activation::tanh(c);
+                }
+            }
+            CellKind::Gru => {
+                for j in 0..2 * h {
+                    gates[j] = sig(pre(j));
+                }
+                if let Some((w_hn, rh, out)) = &mut opt.reset_first {
+                    for (dst, (r, hv)) in rh.iter_mut().zip(gates.iter().zip(&state.h)) {
+                        *dst = r * hv;
+                    }
+                    w_hn.mul_vec(rh, out, PRE_LIMIT);
+                    for j in 0..h {
+                        gates[2 * h + j] = th(xp[2 * h + j] + out[j]);
+                    }
+                } else {
+                    for j in 0..h {
+                        gates[2 * h + j] = th(xp[2 * h + j] + gates[j] * hp[2 * h + j]);
+                    }
+                }
+                for j in 0..h {
+                    let (z, n) = (gates[h + j], gates[2 * h + j]);
+                    state.h[j] = (1.0 - z) * n + z * state.h[j];
+                }
+            }
+            CellKind::Rnn => {
+                for j in 0..h {
+                    state.h[j] = th(pre(j));
+                }
+            }
         }
     }
 }

@@ -164,6 +164,12 @@ impl ForwardRun {
                 prefix.input_size()
             )));
         }
+        if prefix.reverse {
+            return Err(ModelError::Format(
+                "cannot resume a reverse direction's trace: every step depends on the last input"
+                    .to_string(),
+            ));
+        }
         let init = InitialState {
             h0: prefix.h0.to_vec(),
             c0: prefix.c0.to_vec(),
@@ -294,6 +300,7 @@ fn prepare(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Resu
         c0,
         series,
         extents,
+        reverse: false,
     };
     Ok((state, trace))
 }
@@ -323,6 +330,34 @@ pub fn forward_with(
         &mut state,
         &mut Vec::new(),
         |t, cell, state| record(series, extents, t, cell, state),
+    );
+    Ok(trace)
+}
+
+/// [`forward`] in either direction. `reverse` runs the steps from `x[T-1]` down to `x[0]`
+/// (a bidirectional layer's second half, or ONNX's `direction = "reverse"`); row `t` of the
+/// trace is still the state right after consuming `x[t]`.
+pub fn forward_directed(
+    params: &Params,
+    x: ArrayView2<'_, f32>,
+    init: &InitialState,
+    reverse: bool,
+) -> Result<Trace> {
+    if !reverse {
+        return forward(params, x, init);
+    }
+    let (mut state, mut trace) = prepare(params, x, init)?;
+    trace.reverse = true;
+    let Trace {
+        x, series, extents, ..
+    } = &mut trace;
+    let last = x.nrows() - 1;
+    run_steps(
+        &mut Cell::new(params),
+        x.slice(ndarray::s![..;-1, ..]),
+        &mut state,
+        &mut Vec::new(),
+        |k, cell, state| record(series, extents, last - k, cell, state),
     );
     Ok(trace)
 }

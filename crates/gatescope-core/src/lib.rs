@@ -5,6 +5,7 @@
 //! - [`cell`]: one step (input projection, recurrent product on [`kernel`] panels, and the
 //!   cell's nonlinearity from [`activation`]).
 //! - [`forward`](mod@forward): the sequence loop, returning a [`Trace`] of every gate at every step.
+//! - [`stack`]: stacked and bidirectional layers (PyTorch's `num_layers`, `bidirectional`).
 //! - [`backward`](mod@backward): backpropagation through time from a [`Trace`], returning [`Grads`].
 //! - [`train`]: a readout, losses, mini-batch training with SGD / Adam ([`optim`]) on the
 //!   seeded toy [`tasks`].
@@ -22,6 +23,7 @@ pub mod optim;
 pub mod params;
 pub mod parse;
 pub mod rng;
+pub mod stack;
 pub mod tasks;
 pub mod trace;
 pub mod train;
@@ -30,9 +32,12 @@ pub mod trainer;
 pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
 pub use error::{ModelError, Result};
-pub use forward::{forward, ForwardRun, InitialState, MAX_TRACE_ENTRIES};
+pub use forward::{forward, forward_directed, ForwardRun, InitialState, MAX_TRACE_ENTRIES};
 pub use optim::{AdamConfig, Optimizer, SgdConfig};
-pub use params::{CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_STEPS};
+pub use params::{
+    CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_LAYER_INPUT, MAX_STEPS,
+};
+pub use stack::{forward_stack, layer_name, Direction, Stack, StackTrace, MAX_LAYERS};
 pub use parse::{parse_sequence, parse_sequence_limited, parse_vector, ParseError};
 pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};

@@ -8,8 +8,11 @@ use super::rng::SplitMix64;
 
 /// Largest hidden size the core accepts.
 pub const MAX_HIDDEN: usize = 512;
-/// Largest input size the core accepts.
+/// Largest input size of a model (its first layer).
 pub const MAX_INPUT: usize = 64;
+/// Largest input size of any layer: a layer above a bidirectional one reads both
+/// directions' `h`, `2H` values.
+pub const MAX_LAYER_INPUT: usize = 2 * MAX_HIDDEN;
 /// Longest sequence the core accepts.
 pub const MAX_STEPS: usize = 100_000;
 
@@ -106,6 +109,11 @@ pub(crate) fn check_finite<'a>(
 ///
 /// A value of this type is always valid: shapes agree, sizes are within
 /// [`MAX_HIDDEN`] / [`MAX_INPUT`], and every number is finite.
+///
+/// ONNX's extra features are options of the same layer, each off by default (PyTorch's
+/// cells): LSTM peepholes ([`Params::with_peepholes`]), a pre-activation clip
+/// ([`Params::with_clip`]) and the GRU's `linear_before_reset = 0`
+/// ([`Params::with_linear_before_reset`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     kind: CellKind,
@@ -113,6 +121,13 @@ pub struct Params {
     weight_hh: Array2<f32>,
     bias_ih: Array1<f32>,
     bias_hh: Array1<f32>,
+    /// LSTM peepholes `[3H]`, blocks `P_i, P_f, P_o` (ONNX's `P`, reordered from i, o, f).
+    peephole: Option<Array1<f32>>,
+    /// Every gate's pre-activation is clamped to `[-clip, clip]` before σ / tanh (ONNX `clip`).
+    clip: Option<f32>,
+    /// GRU only: `true` (PyTorch, the default) applies `r` to `W_hn h + b_hn`; `false` (ONNX's
+    /// default) computes `W_hn (r ⊙ h) + b_hn`.
+    linear_before_reset: bool,
 }
 
 /// How [`Params::init`] draws weights.
@@ -148,7 +163,8 @@ impl Default for InitConfig {
 
 impl Params {
     /// Validates and wraps PyTorch-layout tensors; `H` and `D` come from `weight_hh` and
-    /// `weight_ih`.
+    /// `weight_ih`. `D` may be up to [`MAX_LAYER_INPUT`] (a layer inside a stack); a model's
+    /// first layer is held to [`MAX_INPUT`] by [`Stack::new`](crate::Stack::new).
     pub fn new(
         kind: CellKind,
         weight_ih: Array2<f32>,
@@ -160,7 +176,7 @@ impl Params {
         let h = weight_hh.ncols();
         check_size("hidden size H", h, MAX_HIDDEN)?;
         let d = weight_ih.ncols();
-        check_size("input size D", d, MAX_INPUT)?;
+        check_size("input size D", d, MAX_LAYER_INPUT)?;
         let rows = g * h;
         let expect2 = |what: &str, a: &Array2<f32>, cols: usize| {
             if a.dim() != (rows, cols) {
@@ -194,7 +210,80 @@ impl Params {
             weight_hh,
             bias_ih,
             bias_hh,
+            peephole: None,
+            clip: None,
+            linear_before_reset: true,
         })
+    }
+
+    /// Adds LSTM peepholes `[3H]` in the order `P_i, P_f, P_o`:
+    /// `i_t = σ(… + P_i ⊙ c_{t-1})`, `f_t = σ(… + P_f ⊙ c_{t-1})`, `o_t = σ(… + P_o ⊙ c_t)`
+    /// (ONNX; the output gate sees the new cell state). All zeros is the same as none.
+    pub fn with_peepholes(mut self, p: Array1<f32>) -> Result<Self> {
+        if self.kind != CellKind::Lstm {
+            return Err(ModelError::Format(format!(
+                "peepholes: only an LSTM has them, this is a {}",
+                self.kind.name().to_ascii_uppercase()
+            )));
+        }
+        let want = 3 * self.hidden_size();
+        if p.len() != want {
+            return Err(ModelError::shape(
+                "peepholes P",
+                format!("[{want}]"),
+                format!("[{}]", p.len()),
+            ));
+        }
+        check_finite("peepholes P", p.iter(), &[want])?;
+        self.peephole = p.iter().any(|&v| v != 0.0).then_some(p);
+        Ok(self)
+    }
+
+    /// Clamps every gate's pre-activation to `[-clip, clip]` before its σ / tanh (ONNX's
+    /// `clip`, as onnxruntime applies it: peephole terms included, the cell state itself
+    /// not clipped). `clip` must be positive and finite.
+    pub fn with_clip(mut self, clip: f32) -> Result<Self> {
+        if !(clip.is_finite() && clip > 0.0) {
+            return Err(ModelError::Format(format!(
+                "clip: expected a positive finite number, found {clip}"
+            )));
+        }
+        self.clip = Some(clip);
+        Ok(self)
+    }
+
+    /// GRU: `true` keeps PyTorch's `n_t = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`;
+    /// `false` is ONNX's default `n_t = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)`.
+    /// Ignored for LSTM and RNN.
+    pub fn with_linear_before_reset(mut self, on: bool) -> Self {
+        self.linear_before_reset = on || self.kind != CellKind::Gru;
+        self
+    }
+
+    /// The peepholes `[3H]` (`P_i, P_f, P_o`), if any.
+    pub fn peepholes(&self) -> Option<ArrayView1<'_, f32>> {
+        self.peephole.as_ref().map(|p| p.view())
+    }
+    /// The pre-activation clip, if any.
+    pub fn clip(&self) -> Option<f32> {
+        self.clip
+    }
+    /// See [`Params::with_linear_before_reset`]; always `true` for LSTM and RNN.
+    pub fn linear_before_reset(&self) -> bool {
+        self.linear_before_reset
+    }
+    /// True for PyTorch's own cells: no peepholes, no clip, `linear_before_reset`. Training
+    /// (BPTT) handles these only.
+    pub fn is_plain(&self) -> bool {
+        self.peephole.is_none() && self.clip.is_none() && self.linear_before_reset
+    }
+
+    /// Weights and biases, as PyTorch counts them (`4H(D + H + 2)` for an LSTM), plus
+    /// peepholes.
+    pub fn num_params(&self) -> u64 {
+        let rows = (self.kind.gate_blocks() * self.hidden_size()) as u64;
+        let (d, h) = (self.input_size() as u64, self.hidden_size() as u64);
+        rows * (d + h + 2) + self.peephole.as_ref().map_or(0, |p| p.len() as u64)
     }
 
     /// Seeded, deterministic initialisation with PyTorch's distribution: every weight and

@@ -111,11 +111,18 @@ pub struct Trace {
     /// [`Trace::min_max`] reads T pairs instead of T·H values (colour scales ask on every
     /// edit).
     pub(crate) extents: Vec<Vec<(f32, f32)>>,
+    /// Recorded by a reverse direction: steps ran from `T-1` down to 0, row `t` is still the
+    /// state right after consuming `x[t]`, and `h0` / `c0` preceded `x[T-1]`.
+    pub(crate) reverse: bool,
 }
 
 impl Trace {
     pub fn kind(&self) -> CellKind {
         self.kind
+    }
+    /// True when the steps ran backwards in time (a bidirectional layer's reverse half).
+    pub fn is_reverse(&self) -> bool {
+        self.reverse
     }
     /// T.
     pub fn steps(&self) -> usize {

@@ -66,6 +66,13 @@ impl Model {
     pub fn new(cell: Params, w_out: Array2<f32>, b_out: Array1<f32>) -> Result<Self> {
         let (k, h) = w_out.dim();
         check_size("outputs K", k, MAX_OUTPUTS)?;
+        if !cell.is_plain() {
+            return Err(ModelError::Format(
+                "training: only PyTorch's plain cells can be trained (no peepholes, no clip, \
+                 GRU with linear_before_reset = 1)"
+                    .to_string(),
+            ));
+        }
         if h != cell.hidden_size() {
             return Err(ModelError::shape(
                 "W_out",
