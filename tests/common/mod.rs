@@ -76,6 +76,12 @@ fn read(file: &str) -> String {
         "lstm_forward.json" => include_str!("../data/refdata/lstm_forward.json"),
         "gru_forward.json" => include_str!("../data/refdata/gru_forward.json"),
         "rnn_forward.json" => include_str!("../data/refdata/rnn_forward.json"),
+        "onnx_lstm.json" => include_str!("../data/refdata/onnx_lstm.json"),
+        "onnx_gru.json" => include_str!("../data/refdata/onnx_gru.json"),
+        "onnx_rnn.json" => include_str!("../data/refdata/onnx_rnn.json"),
+        "onnx_extra_lstm.json" => include_str!("../data/refdata/onnx_extra_lstm.json"),
+        "onnx_extra_gru.json" => include_str!("../data/refdata/onnx_extra_gru.json"),
+        "onnx_extra_rnn.json" => include_str!("../data/refdata/onnx_extra_rnn.json"),
         _ => panic!("{file}: not compiled into the wasm tests (tests/common/mod.rs)"),
     }
     .to_string()
