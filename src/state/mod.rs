@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod editor;
 pub mod gradient_flow;
+pub mod layers;
 pub mod model_form;
 pub mod playback;
 pub mod presets;
@@ -14,6 +15,7 @@ pub mod training;
 
 pub use playback::Playback;
 pub use presets::{format_sequence, Preset};
+pub use layers::Layers;
 pub use session::{
-    ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS,
+    FileInfo, ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS,
 };

@@ -8,10 +8,13 @@ use std::sync::{Arc, OnceLock};
 
 use ndarray::{s, Array2, Axis};
 
+use super::layers::Layers;
 use super::presets::{format_sequence, Preset};
 use crate::model::{
-    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Params, Trace,
+    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Params,
+    Stack, Trace,
 };
+use gatescope_formats::ModelFile;
 use ndarray::ArrayView2;
 
 /// Largest hidden size the app shows (the core allows more; the views would not be legible).
@@ -98,6 +101,21 @@ pub enum ModelSource {
     Random(ModelConfig),
     /// Weights from elsewhere (a model trained in the page), with their name.
     Loaded(String),
+    /// A model file the user opened.
+    File(Box<FileInfo>),
+}
+
+/// What the model panel says about an opened file, besides the model's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileInfo {
+    /// The file's name.
+    pub name: String,
+    /// `JSON`, `safetensors`, `ONNX`.
+    pub format: &'static str,
+    /// Where in the file the model was (a module prefix, ONNX node names); may be empty.
+    pub source: String,
+    /// The file's other keys or nodes, not part of the recurrent model.
+    pub ignored: Vec<String>,
 }
 
 /// A model, its input, and the trace of the last input that was valid.
@@ -122,6 +140,10 @@ pub struct Session {
     model_rev: u64,
     /// `model_rev` of the weights that computed `trace`.
     trace_rev: u64,
+    /// Layer 0's initial state (a file's own; zeros otherwise).
+    init0: InitialState,
+    /// The other layers and directions of a stacked or bidirectional model.
+    layers: Option<Layers>,
 }
 
 /// Multiply-adds above which a new trace is computed in chunks across frames instead of
@@ -168,6 +190,8 @@ impl Session {
             pending: None,
             model_rev: 0,
             trace_rev: 0,
+            init0: InitialState::default(),
+            layers: None,
         })
     }
 
@@ -211,8 +235,7 @@ impl Session {
         let (done, steps) = run.progress();
         if sequence_work(&self.params, steps - done) <= SYNC_WORK {
             run.advance(usize::MAX);
-            self.trace = SharedTrace::derived(run.finish(), base);
-            self.trace_rev = self.model_rev;
+            self.show(SharedTrace::derived(run.finish(), base), self.model_rev);
             self.pending = None;
         } else {
             self.pending = Some(PendingRun(Box::new(run), self.model_rev));
@@ -229,6 +252,10 @@ impl Session {
                 "The input needs 1 to {APP_MAX_STEPS} steps; {} is outside that.",
                 x.nrows()
             ));
+            return;
+        }
+        if let Some(Err(e)) = self.layers.as_ref().map(|l| l.check_steps(x.nrows())) {
+            self.error = Some(e);
             return;
         }
         let (params, rev) = (&self.params, self.model_rev);
@@ -249,13 +276,25 @@ impl Session {
         let (run, base) = match resumed {
             Ok(run) => (Ok(run), base),
             Err(_) => (
-                ForwardRun::new(&self.params, x.view(), &InitialState::default()),
+                ForwardRun::new(&self.params, x.view(), &self.init0),
                 None,
             ),
         };
         match run {
             Ok(run) => self.run(run, base),
             Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Puts `trace` (computed by weights `rev`) on show, with the other layers' traces for
+    /// its input.
+    fn show(&mut self, trace: SharedTrace, rev: u64) {
+        self.trace = trace;
+        self.trace_rev = rev;
+        if let Some(layers) = &mut self.layers {
+            if let Err(e) = layers.refresh(&self.trace) {
+                self.error = Some(e);
+            }
         }
     }
 
@@ -274,8 +313,7 @@ impl Session {
         };
         if run.advance(steps) {
             if let Some(PendingRun(run, rev)) = self.pending.take() {
-                self.trace = SharedTrace::new(run.finish());
-                self.trace_rev = rev;
+                self.show(SharedTrace::new(run.finish()), rev);
             }
             return true;
         }
@@ -369,9 +407,93 @@ impl Session {
         }
         self.source = ModelSource::Loaded(name.to_string());
         self.params = params;
+        self.layers = None;
+        self.init0 = InitialState::default();
         self.model_rev += 1;
         self.model_error = None;
         self.set_x(x);
+    }
+
+    /// Shows the model of an opened file, named `name`. The input keeps its steps; when the
+    /// model reads a different number of values per step, each step is padded with zeros or
+    /// trimmed, and the returned notice says so. A model beyond the app's limits, or one
+    /// the current input cannot run, is refused with [`Session::model_error`] set, and
+    /// everything stays as it was.
+    pub fn load_file(&mut self, name: &str, file: ModelFile) -> Option<String> {
+        let stack = &file.stack;
+        let (h, d) = (stack.hidden_size(), stack.input_size());
+        if h > APP_MAX_HIDDEN || d > APP_MAX_INPUT {
+            self.model_error = Some(format!(
+                "{name}: H = {h}, D = {d} is more than the app shows (H up to {APP_MAX_HIDDEN}, \
+                 D up to {APP_MAX_INPUT})."
+            ));
+            return None;
+        }
+        let old = self.x().to_owned();
+        let mut x = Array2::zeros((old.nrows(), d));
+        let k = d.min(old.ncols());
+        x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
+        let layers = (stack.layers().len() > 1)
+            .then(|| Layers::new(stack.clone(), file.init.clone()));
+        if let Some(Err(e)) = layers.as_ref().map(|l| l.check_steps(x.nrows())) {
+            self.model_error = Some(format!("{name}: {e}"));
+            return None;
+        }
+        let values = |n: usize| if n == 1 { "1 value" } else { "values" };
+        let notice = match d.cmp(&old.ncols()) {
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(format!(
+                "This model reads {d} values per step; the input had {}, so each step was \
+                 padded with zeros.",
+                old.ncols()
+            )),
+            std::cmp::Ordering::Less => Some(format!(
+                "This model reads {d} {} per step; each step was trimmed to its first {d}.",
+                values(d)
+            )),
+        };
+        self.source = ModelSource::File(Box::new(FileInfo {
+            name: name.to_string(),
+            format: file.format.name(),
+            source: file.source.clone(),
+            ignored: file.ignored.clone(),
+        }));
+        self.params = stack.layers()[0].clone();
+        self.init0 = file.init.first().cloned().unwrap_or_default();
+        self.layers = layers;
+        self.model_rev += 1;
+        self.model_error = None;
+        self.set_x(&x);
+        notice
+    }
+
+    /// The whole model: every layer and direction (one for most models).
+    pub fn stack(&self) -> Stack {
+        match &self.layers {
+            Some(l) => l.stack().clone(),
+            None => Stack::single(self.params.clone()).expect("a session's params are one valid layer"),
+        }
+    }
+
+    /// The other layers of a stacked or bidirectional model, if it is one.
+    pub fn layers(&self) -> Option<&Layers> {
+        self.layers.as_ref()
+    }
+
+    /// Shows layer-direction `k` of a stacked or bidirectional model (clamped).
+    pub fn select_layer(&mut self, k: usize) {
+        if let Some(l) = &mut self.layers {
+            l.select(k);
+        }
+    }
+
+    /// The trace the views show: the selected layer-direction's, or the one trace of a
+    /// one-layer model. Its `x` is that layer's own input.
+    pub fn view_trace(&self) -> SharedTrace {
+        match &self.layers {
+            Some(l) => l.view_trace(&self.trace),
+            None => self.trace.clone(),
+        }
     }
 
     /// Switches back to the seed article's example model and input.
@@ -387,6 +509,8 @@ impl Session {
         x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
         self.source = source;
         self.params = params;
+        self.layers = None;
+        self.init0 = InitialState::default();
         self.model_rev += 1;
         self.model_error = None;
         if let (Some(text), true) = (self.typed.clone(), old.ncols() == d && self.error.is_none()) {
@@ -401,7 +525,7 @@ impl Session {
     pub fn config(&self) -> ModelConfig {
         match &self.source {
             ModelSource::Random(cfg) => *cfg,
-            ModelSource::Loaded(_) => ModelConfig {
+            ModelSource::Loaded(_) | ModelSource::File(_) => ModelConfig {
                 kind: self.params.kind(),
                 hidden: self.params.hidden_size(),
                 input: self.params.input_size(),
@@ -424,6 +548,7 @@ impl Session {
             ModelSource::SeedExample => "Seed article example".to_string(),
             ModelSource::Random(c) => format!("Random init, seed {}", c.seed),
             ModelSource::Loaded(name) => name.clone(),
+            ModelSource::File(info) => info.name.clone(),
         }
     }
     pub fn params(&self) -> &Params {

@@ -296,7 +296,7 @@ impl Params {
         cfg: InitConfig,
     ) -> Result<Self> {
         check_size("hidden size H", hidden_size, MAX_HIDDEN)?;
-        check_size("input size D", input_size, MAX_INPUT)?;
+        check_size("input size D", input_size, MAX_LAYER_INPUT)?;
         if !cfg.scale.is_finite() || cfg.scale < 0.0 {
             return Err(ModelError::NonFinite {
                 what: "init scale".into(),

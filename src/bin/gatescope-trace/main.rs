@@ -19,34 +19,52 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use gatescope::model::{
-    backward, forward, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind, Grads,
-    InitialState, ModelError, Trace,
+    backward, forward_stack, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind,
+    InitialState, ModelError, StackTrace,
 };
-use ndarray::{ArrayView1, ArrayView2};
+use gatescope_formats::{self as formats, FormatError, LoadOptions, ModelFile};
+
+mod output;
+
+use output::{write_csv, write_json, Training};
 
 const NAME: &str = "gatescope-trace";
 
-const SYNOPSIS: &str = "gatescope-trace --model MODEL.json (--input TEXT | --input-file X.json) \
-[--h0=V,V,..] [--c0=V,V,..] [--target Y.json] [--format json|csv]";
+const SYNOPSIS: &str = "gatescope-trace --model MODEL.(json|safetensors|onnx) \
+(--input TEXT | --input-file X.json) [--cell lstm|gru|rnn] [--prefix NAME] [--h0=V,V,..] \
+[--c0=V,V,..] [--target Y.json] [--format json|csv]";
 
 const HELP: &str = "\
 Run a recurrent cell over a sequence and print every gate and state at every step.
 
 Options:
-  --model MODEL.json     PyTorch-layout weights: {\"cell\": \"lstm\"|\"gru\"|\"rnn\",
-                         \"weight_ih_l0\": [[..]], \"weight_hh_l0\": [[..]],
-                         \"bias_ih_l0\": [..], \"bias_hh_l0\": [..]} (names without _l0
-                         work too). H and D come from the shapes.
+  --model FILE           The model, read by its extension:
+                         .json         a PyTorch state_dict as JSON: {\"cell\": \"lstm\",
+                                       \"weight_ih_l0\": [[..]], \"weight_hh_l0\": [[..]],
+                                       \"bias_ih_l0\": [..], \"bias_hh_l0\": [..], ...}
+                         .safetensors  a PyTorch state_dict saved with safetensors
+                                       (F32, F64, F16 or BF16 tensors)
+                         .onnx         an ONNX model's LSTM / GRU / RNN nodes
+                         PyTorch names: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
+                         bias_hh_l{k}, and _reverse for a bidirectional model's second
+                         direction; a module prefix such as lstm. is found on its own.
+                         H, D, layers and directions come from the shapes.
+  --cell lstm|gru|rnn    The cell, when the file's shapes would say otherwise (default:
+                         the file's \"cell\" key, else rows of weight_ih_l0 / H).
+  --prefix NAME          The recurrent module to read when the file holds several
+                         (e.g. encoder.lstm); for ONNX, a node-name prefix.
   --input TEXT           The sequence: steps separated by ';' or newlines, values within
                          a step by commas or whitespace. When D = 1, commas and
                          whitespace separate steps too: \"1, 2, 3\" is three steps.
   --input-file X.json    The sequence as a JSON list of steps [[x_1..x_D], ...]
                          (a flat list [x_1, x_2, ...] when D = 1).
-  --h0 V,V,..            Initial hidden state, H values (default zeros).
-  --c0 V,V,..            Initial cell state, H values (LSTM only; default zeros).
+  --h0 V,V,..            Initial hidden state, layers x directions x H values in
+                         PyTorch's order (layer-major, then direction; default zeros).
+  --c0 V,V,..            Initial cell state, likewise (LSTM only; default zeros).
   --target Y.json        Targets for the hidden states, a JSON list [[y_1..y_H], ...] of
                          T steps (a flat list when H = 1). Adds the loss and its
-                         gradients to the output (JSON only).
+                         gradients to the output (JSON only; one-layer, one-direction
+                         models only).
   --format json|csv      Output format (default json).
   -h, --help             Print this help.
 
@@ -56,6 +74,12 @@ with '-' when a digit or '.' follows (--h0 -0.5,0.1).
 JSON output: one object with \"cell\", \"input_size\" (D), \"hidden_size\" (H), \"steps\" (T),
 \"x\" [T][D], then every gate and state as [T][H]: LSTM i, f, g, o, c, h; GRU r, z, n, h;
 RNN h. Row t is the step that consumed x[t].
+
+A stacked or bidirectional model adds \"num_layers\" and \"bidirectional\", and holds its
+gates in \"layers\": [{\"layer\": 0, \"direction\": \"forward\", \"i\": [T][H], ...},
+{\"layer\": 0, \"direction\": \"reverse\", ...}, ...], then \"output\" [T][directions*H], the
+last layer's h with the forward half first. A reverse row t is the state right after
+consuming its input at t.
 
 With --target, two more keys follow:
   \"loss\"     L = 0.5 * sum over t and j of (h[t][j] - y[t][j])^2 (a sum, not a mean)
@@ -68,7 +92,8 @@ gradient) prints as null.
 CSV output: a header, then one row per step and hidden unit:
   t,unit,x,<gates...>     (x0,x1,.. instead of x when D > 1)
 t counts steps from 1, unit counts hidden units from 0; the x columns repeat on every
-unit's row. --target needs JSON output: with --format csv it is an error.
+unit's row. A stacked or bidirectional model starts each row with layer,direction, and
+its x columns are each layer's own input. --target needs JSON output: with --format csv it is an error.
 
 Numbers are printed in the shortest form that reads back as the same f32.
 
@@ -90,6 +115,8 @@ enum Input {
 struct Args {
     model: String,
     input: Input,
+    cell: Option<CellKind>,
+    prefix: Option<String>,
     h0: Option<String>,
     c0: Option<String>,
     target: Option<String>,
@@ -103,8 +130,10 @@ enum Command {
 }
 
 /// Options that take a value, with the placeholder shown in error messages.
-const VALUED: [(&str, &str); 7] = [
-    ("--model", "MODEL.json"),
+const VALUED: [(&str, &str); 9] = [
+    ("--model", "FILE"),
+    ("--cell", "lstm|gru|rnn"),
+    ("--prefix", "NAME"),
     ("--input", "TEXT"),
     ("--input-file", "X.json"),
     ("--h0", "V,V,.."),
@@ -141,7 +170,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Command::Help);
     }
-    let mut values: [Option<String>; 7] = Default::default();
+    let mut values: [Option<String>; 9] = Default::default();
     let mut it = args.into_iter().peekable();
     while let Some(arg) = it.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -179,11 +208,21 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         }
         values[k] = Some(value);
     }
-    let [model, input, input_file, h0, c0, target, format] = values;
+    let [model, cell, prefix, input, input_file, h0, c0, target, format] = values;
     let model = match model {
-        None => return Err(format!("missing --model MODEL.json; usage: {SYNOPSIS}")),
-        Some(m) if m.is_empty() => return Err("--model needs a value (MODEL.json)".into()),
+        None => return Err(format!("missing --model FILE; usage: {SYNOPSIS}")),
+        Some(m) if m.is_empty() => return Err("--model needs a value (FILE)".into()),
         Some(m) => m,
+    };
+    let cell = match cell.as_deref().map(CellKind::parse) {
+        None => None,
+        Some(Ok(kind)) => Some(kind),
+        Some(Err(_)) => {
+            return Err(format!(
+                "--cell: expected \"lstm\", \"gru\" or \"rnn\", found {:?}",
+                cell.unwrap_or_default()
+            ))
+        }
     };
     let input = match (input, input_file) {
         (Some(_), Some(_)) => {
@@ -225,6 +264,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     Ok(Command::Run(Args {
         model,
         input,
+        cell,
+        prefix,
         h0,
         c0,
         target,
@@ -247,22 +288,50 @@ fn read(path: &str, what: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read the {what}: {e}"))
 }
 
-/// The loss and its gradients, when a target is given.
-struct Training {
-    loss: f32,
-    grads: Grads,
+/// A model file's error as one line naming the file.
+fn format_message(path: &str, e: &FormatError) -> String {
+    match e {
+        FormatError::Model(m) => format!("{path}: {}", model_message(m)),
+        other => format!("{path}: {other}"),
+    }
+}
+
+/// Reads the model, refusing a file too large before reading it.
+fn load_model(args: &Args) -> Result<ModelFile, String> {
+    let path = &args.model;
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{path}: cannot read the model file: {e}"))?
+        .len();
+    if size > formats::MAX_FILE_BYTES {
+        let e = FormatError::TooLarge(format!(
+            "{size} bytes is more than the {} MB a model file may have",
+            formats::MAX_FILE_BYTES >> 20
+        ));
+        return Err(format_message(path, &e));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read the model file: {e}"))?;
+    let opts = LoadOptions {
+        cell: args.cell,
+        prefix: args.prefix.clone(),
+    };
+    formats::load(path, &bytes, &opts).map_err(|e| format_message(path, &e))
+}
+
+/// `--h0` / `--c0`: `n` states of `hidden` values each, in PyTorch's order.
+fn states(text: &str, n: usize, hidden: usize, what: &str) -> Result<Vec<Vec<f32>>, String> {
+    let all = parse_vector(text, n * hidden, what).map_err(|e| e.message)?;
+    Ok(all.chunks(hidden.max(1)).map(<[f32]>::to_vec).collect())
 }
 
 /// Loads everything, runs the forward pass (and with a target, the backward pass), and
 /// returns the results or the error line.
-fn run(args: &Args) -> Result<(Trace, Option<Training>), String> {
-    let text = read(&args.model, "model file")?;
-    let params = model_io::params_from_json(&text)
-        .map_err(|e| format!("{}: {}", args.model, model_message(&e)))?;
-    let (hidden, input_size, kind) = (params.hidden_size(), params.input_size(), params.kind());
-
+fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
+    let file = load_model(args)?;
+    let stack = &file.stack;
+    let (hidden, input_size, kind) = (stack.hidden_size(), stack.input_size(), stack.kind());
+    let n = stack.layers().len();
     let h0 = match &args.h0 {
-        Some(s) => parse_vector(s, hidden, "--h0").map_err(|e| e.message)?,
+        Some(s) => states(s, n, hidden, "--h0")?,
         None => Vec::new(),
     };
     let c0 = match &args.c0 {
@@ -273,8 +342,19 @@ fn run(args: &Args) -> Result<(Trace, Option<Training>), String> {
                 kind.name().to_uppercase()
             ));
         }
-        Some(s) => parse_vector(s, hidden, "--c0").map_err(|e| e.message)?,
+        Some(s) => states(s, n, hidden, "--c0")?,
         None => Vec::new(),
+    };
+    // Given states win over the file's own (ONNX initial_h / initial_c).
+    let init: Vec<InitialState> = if h0.is_empty() && c0.is_empty() {
+        file.init.clone()
+    } else {
+        (0..n)
+            .map(|k| InitialState {
+                h0: h0.get(k).cloned().unwrap_or_default(),
+                c0: c0.get(k).cloned().unwrap_or_default(),
+            })
+            .collect()
     };
 
     let x = match &args.input {
@@ -291,130 +371,27 @@ fn run(args: &Args) -> Result<(Trace, Option<Training>), String> {
         }
     };
 
-    let trace =
-        forward(&params, x.view(), &InitialState { h0, c0 }).map_err(|e| model_message(&e))?;
+    let run = forward_stack(stack, x.view(), &init).map_err(|e| model_message(&e))?;
+    let bidirectional = stack.is_bidirectional();
     let Some(path) = &args.target else {
-        return Ok((trace, None));
+        return Ok((run, bidirectional, None));
     };
+    let Some(params) = stack.as_single() else {
+        return Err(format!(
+            "--target: gradients are computed for one-layer, one-direction models only; {} has \
+             {} layer(s), {} direction(s)",
+            args.model,
+            stack.num_layers(),
+            stack.directions()
+        ));
+    };
+    let trace = &run.traces()[0];
     let text = read(path, "target file")?;
     let in_file = |e: ModelError| format!("{path}: {}", model_message(&e));
     let y = model_io::target_from_json(&text, trace.steps(), hidden).map_err(in_file)?;
-    let (loss, dl_dh) = mse_loss(&trace, y.view()).map_err(in_file)?;
-    let grads = backward(&params, &trace, dl_dh.view()).map_err(|e| model_message(&e))?;
-    Ok((trace, Some(Training { loss, grads })))
-}
-
-/// Writes `v` in the shortest decimal that parses back to the same f32 (ryu, via serde_json).
-fn num(w: &mut impl Write, v: f32) -> io::Result<()> {
-    if v.is_finite() {
-        serde_json::to_writer(&mut *w, &v).map_err(io::Error::from)
-    } else {
-        w.write_all(b"null")
-    }
-}
-
-fn json_vector(w: &mut impl Write, a: ArrayView1<'_, f32>) -> io::Result<()> {
-    w.write_all(b"[")?;
-    for (k, &v) in a.iter().enumerate() {
-        if k > 0 {
-            w.write_all(b",")?;
-        }
-        num(w, v)?;
-    }
-    w.write_all(b"]")
-}
-
-fn json_matrix(w: &mut impl Write, a: ArrayView2<'_, f32>) -> io::Result<()> {
-    w.write_all(b"[")?;
-    for (t, row) in a.rows().into_iter().enumerate() {
-        if t > 0 {
-            w.write_all(b",")?;
-        }
-        json_vector(w, row)?;
-    }
-    w.write_all(b"]")
-}
-
-fn write_json(w: &mut impl Write, trace: &Trace, training: Option<&Training>) -> io::Result<()> {
-    writeln!(w, "{{")?;
-    writeln!(w, "  \"cell\": \"{}\",", trace.kind().name())?;
-    writeln!(w, "  \"input_size\": {},", trace.input_size())?;
-    writeln!(w, "  \"hidden_size\": {},", trace.hidden_size())?;
-    writeln!(w, "  \"steps\": {},", trace.steps())?;
-    write!(w, "  \"x\": ")?;
-    json_matrix(w, trace.x())?;
-    for &s in trace.series() {
-        if let Some(a) = trace.get(s) {
-            write!(w, ",\n  \"{}\": ", s.symbol())?;
-            json_matrix(w, a)?;
-        }
-    }
-    if let Some(Training { loss, grads: g }) = training {
-        write!(w, ",\n  \"loss\": ")?;
-        num(w, *loss)?;
-        write!(w, ",\n  \"grads\": {{")?;
-        let mut sep = "\n";
-        let mut key = |w: &mut dyn Write, name: &str| -> io::Result<()> {
-            write!(w, "{sep}    \"{name}\": ")?;
-            sep = ",\n";
-            Ok(())
-        };
-        key(w, "weight_ih_l0")?;
-        json_matrix(w, g.weight_ih.view())?;
-        key(w, "weight_hh_l0")?;
-        json_matrix(w, g.weight_hh.view())?;
-        key(w, "bias_ih_l0")?;
-        json_vector(w, g.bias_ih.view())?;
-        key(w, "bias_hh_l0")?;
-        json_vector(w, g.bias_hh.view())?;
-        key(w, "x")?;
-        json_matrix(w, g.x.view())?;
-        key(w, "h0")?;
-        json_vector(w, g.h0.view())?;
-        if trace.kind() == CellKind::Lstm {
-            key(w, "c0")?;
-            json_vector(w, g.c0.view())?;
-        }
-        write!(w, "\n  }}")?;
-    }
-    writeln!(w, "\n}}")
-}
-
-fn write_csv(w: &mut impl Write, trace: &Trace) -> io::Result<()> {
-    let d = trace.input_size();
-    let series: Vec<_> = trace
-        .series()
-        .iter()
-        .filter_map(|&s| trace.get(s).map(|a| (s, a)))
-        .collect();
-    write!(w, "t,unit")?;
-    if d == 1 {
-        write!(w, ",x")?;
-    } else {
-        for k in 0..d {
-            write!(w, ",x{k}")?;
-        }
-    }
-    for (s, _) in &series {
-        write!(w, ",{}", s.symbol())?;
-    }
-    writeln!(w)?;
-    let x = trace.x();
-    for t in 0..trace.steps() {
-        for unit in 0..trace.hidden_size() {
-            write!(w, "{},{unit}", t + 1)?;
-            for &v in x.row(t) {
-                w.write_all(b",")?;
-                num(w, v)?;
-            }
-            for (_, a) in &series {
-                w.write_all(b",")?;
-                num(w, a[[t, unit]])?;
-            }
-            writeln!(w)?;
-        }
-    }
-    Ok(())
+    let (loss, dl_dh) = mse_loss(trace, y.view()).map_err(in_file)?;
+    let grads = backward(params, trace, dl_dh.view()).map_err(|e| model_message(&e))?;
+    Ok((run, bidirectional, Some(Training { loss, grads })))
 }
 
 /// Writes to stdout through a buffer and flushes, so every write error surfaces here.
@@ -453,9 +430,9 @@ fn main() -> ExitCode {
         Command::Help => emit(|w| writeln!(w, "Usage: {SYNOPSIS}\n\n{HELP}")),
         Command::Run(args) => match run(&args) {
             Err(msg) => fail(&msg, 2),
-            Ok((trace, training)) => emit(|w| match args.format {
-                Format::Json => write_json(w, &trace, training.as_ref()),
-                Format::Csv => write_csv(w, &trace),
+            Ok((run, bidi, training)) => emit(|w| match args.format {
+                Format::Json => write_json(w, &run, bidi, training.as_ref()),
+                Format::Csv => write_csv(w, &run, bidi),
             }),
         },
     }
