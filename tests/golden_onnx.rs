@@ -196,13 +196,9 @@ fn check_file(file: &str) -> usize {
                     assert_eq!(run.output().dim(), (len, 2 * h), "{}", case.name);
                     run.into_traces()
                 }
-                other => vec![forward_directed(
-                    &layers[0],
-                    x.view(),
-                    &init[0],
-                    other == "reverse",
-                )
-                .unwrap()],
+                other => vec![
+                    forward_directed(&layers[0], x.view(), &init[0], other == "reverse").unwrap(),
+                ],
             };
             for (d, trace) in traces.iter().enumerate() {
                 let hs = trace.get(Series::H).unwrap();

@@ -244,3 +244,53 @@ impl<T> CoalescerInner<T> {
         }
     }
 }
+
+/// Drag-and-drop of a file anywhere on the page: calls `on_file` with the first dropped
+/// file, and returns whether a file is being dragged over the page (for a drop hint).
+/// Without this the browser would open a dropped file in place of the app.
+pub fn use_file_drop(on_file: impl Fn(web_sys::File) + 'static) -> ReadSignal<bool> {
+    let (dragging, set_dragging) = signal(false);
+    let has_files = |e: &web_sys::DragEvent| {
+        e.data_transfer()
+            .map(|dt| {
+                dt.types()
+                    .iter()
+                    .any(|t| t.as_string().as_deref() == Some("Files"))
+            })
+            .unwrap_or(false)
+    };
+    let over = window_event_listener(ev::dragover, move |e: web_sys::DragEvent| {
+        if has_files(&e) {
+            e.prevent_default();
+            if let Some(dt) = e.data_transfer() {
+                dt.set_drop_effect("copy");
+            }
+            if !dragging.get_untracked() {
+                set_dragging.set(true);
+            }
+        }
+    });
+    // Leaving the window (no element to enter) ends the hint.
+    let leave = window_event_listener(ev::dragleave, move |e: web_sys::DragEvent| {
+        if e.related_target().is_none() {
+            set_dragging.set(false);
+        }
+    });
+    let drop = window_event_listener(ev::drop, move |e: web_sys::DragEvent| {
+        set_dragging.set(false);
+        let file = e
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0));
+        if let Some(file) = file {
+            e.prevent_default();
+            on_file(file);
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        leave.remove();
+        drop.remove();
+    });
+    dragging
+}

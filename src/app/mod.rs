@@ -6,8 +6,12 @@ mod compare_panel;
 mod gradient_flow_chart;
 mod heatmap_panel;
 mod hooks;
+mod layer_switcher;
+mod layers_overview;
 mod line_chart;
+mod model_info;
 mod model_panel;
+mod open_model;
 mod panic_banner;
 mod sequence_editor;
 mod sequence_input;
@@ -22,8 +26,12 @@ use crate::state::{Playback, Session, SharedTrace};
 
 pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
+pub use layer_switcher::LayerSwitcher;
+pub use layers_overview::LayersOverview;
 pub use line_chart::LineChart;
+pub use model_info::ModelInfo;
 pub use model_panel::ModelPanel;
+pub use open_model::OpenModel;
 pub use panic_banner::{install_panic_hook, show_internal_error, BANNER_ID};
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
@@ -69,8 +77,9 @@ pub fn App() -> impl IntoView {
     let (playback, set_playback) = signal(Playback::at_end(initial.trace().steps()));
     let (session, set_session) = signal(initial);
     let (selection, set_selection) = signal(None::<(usize, usize)>);
-    // Identity-compared: notifies only when a new trace was computed.
-    let trace = Memo::new(move |_| session.with(Session::shared_trace));
+    // Identity-compared: notifies only when a new trace was computed. The views show the
+    // selected layer-direction's trace; the input editor edits the model's input (layer 0's).
+    let trace = Memo::new(move |_| session.with(Session::view_trace));
     let current = Memo::new(move |_| {
         let last = trace.with(|t| t.steps()).saturating_sub(1);
         playback.with(|p| p.current()).min(last)
@@ -114,8 +123,20 @@ pub fn App() -> impl IntoView {
     let dims = move || {
         session.with(|s| {
             let p = s.params();
+            let layers = match s.layers() {
+                Some(l) => {
+                    let st = l.stack();
+                    let bi = if st.is_bidirectional() {
+                        " · bidirectional"
+                    } else {
+                        ""
+                    };
+                    format!(" · {} layers{bi}", st.num_layers())
+                }
+                None => String::new(),
+            };
             format!(
-                "{} · H = {} · D = {}",
+                "{}{layers} · H = {} · D = {}",
                 // ASCII names: `to_uppercase` would pull in Unicode's case tables.
                 p.kind().name().to_ascii_uppercase(),
                 p.hidden_size(),
@@ -145,6 +166,8 @@ pub fn App() -> impl IntoView {
                 <SequenceInput />
                 <SequenceEditor />
                 <Transport trace=trace />
+                <LayersOverview />
+                <LayerSwitcher />
                 <section
                     class="heatmaps"
                     class:stale=move || stale.get()
@@ -159,6 +182,8 @@ pub fn App() -> impl IntoView {
             </div>
             <aside class="side-col">
                 <ModelPanel />
+                <OpenModel />
+                <ModelInfo />
                 <StepVectors trace=trace />
                 <LineChart trace=trace />
             </aside>

@@ -70,7 +70,11 @@ impl Layers {
         }
         self.check_steps(base.steps())?;
         let run = forward_stack(&self.stack, base.x(), &self.init).map_err(|e| e.to_string())?;
-        self.traces = run.into_traces().into_iter().map(SharedTrace::new).collect();
+        self.traces = run
+            .into_traces()
+            .into_iter()
+            .map(SharedTrace::new)
+            .collect();
         self.computed_for = Some(base.id());
         Ok(())
     }
@@ -184,7 +188,10 @@ mod tests {
     fn input_is_adapted_to_the_models_d_with_a_notice() {
         let mut s = Session::seed_example();
         let notice = s
-            .load_file("gru.safetensors", file(stack(CellKind::Gru, 1, false, 6, 3)))
+            .load_file(
+                "gru.safetensors",
+                file(stack(CellKind::Gru, 1, false, 6, 3)),
+            )
             .expect("a notice");
         assert!(notice.contains("padded with zeros"), "{notice}");
         assert_eq!(s.x().dim(), (5, 3));
@@ -202,8 +209,15 @@ mod tests {
     fn models_beyond_the_apps_limits_change_nothing() {
         let mut s = Session::seed_example();
         let before = s.clone();
-        assert_eq!(s.load_file("big", file(stack(CellKind::Lstm, 1, false, 300, 1))), None);
-        assert!(s.model_error().unwrap().contains("H = 300"), "{:?}", s.model_error());
+        assert_eq!(
+            s.load_file("big", file(stack(CellKind::Lstm, 1, false, 300, 1))),
+            None
+        );
+        assert!(
+            s.model_error().unwrap().contains("H = 300"),
+            "{:?}",
+            s.model_error()
+        );
         s.set_input(&"1 ".repeat(9000));
         let huge = stack(CellKind::Lstm, 4, true, 256, 1);
         let kept = s.trace().clone();

@@ -13,9 +13,10 @@ pub mod selection;
 pub mod session;
 pub mod training;
 
+pub use layers::Layers;
 pub use playback::Playback;
 pub use presets::{format_sequence, Preset};
-pub use layers::Layers;
 pub use session::{
-    FileInfo, ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT, APP_MAX_STEPS,
+    FileInfo, ModelConfig, ModelSource, Session, SharedTrace, APP_MAX_HIDDEN, APP_MAX_INPUT,
+    APP_MAX_STEPS,
 };

@@ -275,10 +275,7 @@ impl Session {
         // then everything is computed again.
         let (run, base) = match resumed {
             Ok(run) => (Ok(run), base),
-            Err(_) => (
-                ForwardRun::new(&self.params, x.view(), &self.init0),
-                None,
-            ),
+            Err(_) => (ForwardRun::new(&self.params, x.view(), &self.init0), None),
         };
         match run {
             Ok(run) => self.run(run, base),
@@ -433,8 +430,8 @@ impl Session {
         let mut x = Array2::zeros((old.nrows(), d));
         let k = d.min(old.ncols());
         x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
-        let layers = (stack.layers().len() > 1)
-            .then(|| Layers::new(stack.clone(), file.init.clone()));
+        let layers =
+            (stack.layers().len() > 1).then(|| Layers::new(stack.clone(), file.init.clone()));
         if let Some(Err(e)) = layers.as_ref().map(|l| l.check_steps(x.nrows())) {
             self.model_error = Some(format!("{name}: {e}"));
             return None;
@@ -471,7 +468,9 @@ impl Session {
     pub fn stack(&self) -> Stack {
         match &self.layers {
             Some(l) => l.stack().clone(),
-            None => Stack::single(self.params.clone()).expect("a session's params are one valid layer"),
+            None => {
+                Stack::single(self.params.clone()).expect("a session's params are one valid layer")
+            }
         }
     }
 

@@ -37,8 +37,8 @@ pub use optim::{AdamConfig, Optimizer, SgdConfig};
 pub use params::{
     CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_LAYER_INPUT, MAX_STEPS,
 };
-pub use stack::{forward_stack, layer_name, Direction, Stack, StackTrace, MAX_LAYERS};
 pub use parse::{parse_sequence, parse_sequence_limited, parse_vector, ParseError};
+pub use stack::{forward_stack, layer_name, Direction, Stack, StackTrace, MAX_LAYERS};
 pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};
 pub use train::{readout_loss, EvalReport, LossGrad, Model, SampleGrads};

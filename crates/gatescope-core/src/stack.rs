@@ -297,9 +297,7 @@ fn in_layer(e: ModelError, layer: usize, reverse: bool, many: bool) -> ModelErro
         return e;
     }
     match e {
-        ModelError::Format(m) => {
-            ModelError::Format(format!("{}: {m}", layer_name(layer, reverse)))
-        }
+        ModelError::Format(m) => ModelError::Format(format!("{}: {m}", layer_name(layer, reverse))),
         ModelError::Shape {
             what,
             expected,

@@ -9,5 +9,17 @@ pub fn from_json(_text: &str, _opts: &LoadOptions) -> Result<ModelFile> {
 
 /// Reads a state_dict saved as safetensors.
 pub fn from_safetensors(_bytes: &[u8], _opts: &LoadOptions) -> Result<ModelFile> {
-    Err(FormatError::Invalid("safetensors: not supported yet".to_string()))
+    Err(FormatError::Invalid(
+        "safetensors: not supported yet".to_string(),
+    ))
+}
+
+/// Writes a stack as JSON (stub until the writer lands).
+pub fn to_json(_stack: &gatescope_core::Stack) -> String {
+    String::new()
+}
+
+/// Writes a stack as safetensors (stub until the writer lands).
+pub fn to_safetensors(_stack: &gatescope_core::Stack) -> Result<Vec<u8>> {
+    Err(FormatError::Invalid("not yet".to_string()))
 }

@@ -309,7 +309,8 @@ fn load_model(args: &Args) -> Result<ModelFile, String> {
         ));
         return Err(format_message(path, &e));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read the model file: {e}"))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{path}: cannot read the model file: {e}"))?;
     let opts = LoadOptions {
         cell: args.cell,
         prefix: args.prefix.clone(),

@@ -81,9 +81,17 @@ pub fn write_json(
         write!(w, ",\n  \"layers\": [")?;
         let dirs = if bidirectional { 2 } else { 1 };
         for (k, trace) in traces.iter().enumerate() {
-            let dir = if trace.is_reverse() { "reverse" } else { "forward" };
+            let dir = if trace.is_reverse() {
+                "reverse"
+            } else {
+                "forward"
+            };
             let sep = if k > 0 { "," } else { "" };
-            write!(w, "{sep}\n    {{\"layer\": {}, \"direction\": \"{dir}\"", k / dirs)?;
+            write!(
+                w,
+                "{sep}\n    {{\"layer\": {}, \"direction\": \"{dir}\"",
+                k / dirs
+            )?;
             series(w, trace, ",\n     ")?;
             write!(w, "}}")?;
         }
@@ -151,12 +159,20 @@ pub fn write_csv(w: &mut impl Write, run: &StackTrace, bidirectional: bool) -> i
     writeln!(w)?;
     let widest = traces.iter().map(Trace::input_size).max().unwrap_or(1);
     for (k, trace) in traces.iter().enumerate() {
-        let series: Vec<_> = trace.series().iter().filter_map(|&s| trace.get(s)).collect();
+        let series: Vec<_> = trace
+            .series()
+            .iter()
+            .filter_map(|&s| trace.get(s))
+            .collect();
         let x = trace.x();
         for t in 0..trace.steps() {
             for unit in 0..trace.hidden_size() {
                 if many {
-                    let dir = if trace.is_reverse() { "reverse" } else { "forward" };
+                    let dir = if trace.is_reverse() {
+                        "reverse"
+                    } else {
+                        "forward"
+                    };
                     write!(w, "{},{dir},", k / dirs)?;
                 }
                 write!(w, "{},{unit}", t + 1)?;
