@@ -209,7 +209,7 @@ def from_tensor(t):
 
 
 # --------------------------------------------------------------------------------------
-# Pytorch -> ONNX (refdata README section 7.1)
+# PyTorch -> ONNX (refdata README section 7.1)
 
 # Torch blocks in ONNX's order: LSTM i,o,f,c <- torch i,f,g,o; GRU z,r,h <- torch r,z,n.
 ONNX_BLOCKS = {"lstm": [0, 3, 1, 2], "gru": [1, 0, 2], "rnn": [0]}
@@ -234,3 +234,50 @@ def onnx_wrb(cell, per_direction):
         ]
     )
     return w, r, b
+
+
+def onnx_stack_graph(cell, num_layers, bidir, params, h0, c0, steps, input_size):
+    """An ONNX graph of the whole stack, float64, for the onnx.reference cross-checks (so
+    it needs the onnx package): one LSTM/GRU/RNN node per layer (both directions in one
+    node), each layer's Y [T, dirs, 1, H] turned into the next layer's X [T, 1, dirs*H] by
+    Transpose + Reshape, as torch.onnx.export writes a stacked nn.LSTM. Input X
+    [T, 1, D]; outputs Y_l, Yh_l (and Yc_l) of every layer l, and the last X_{layers}.
+    Returns (model, name of the output [T, 1, dirs*H])."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    op = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[cell]
+    dirs = 2 if bidir else 1
+    hid = h0.shape[1]
+    per = split_params(params, num_layers, bidir)
+    nodes, inits, outputs = [], [], []
+    inits.append(numpy_helper.from_array(np.array([0, 0, -1], dtype=np.int64), "shape_t_b_flat"))
+    layer_in = "X"
+    for layer in range(num_layers):
+        k0 = layer * dirs
+        w, r, b = onnx_wrb(cell, per[k0 : k0 + dirs])
+        names = [f"{n}_{layer}" for n in ("W", "R", "B", "h0", "c0")]
+        arrays = [w, r, b, h0[k0 : k0 + dirs, None, :], c0[k0 : k0 + dirs, None, :]]
+        for n, a in zip(names, arrays):
+            inits.append(numpy_helper.from_array(np.ascontiguousarray(a, dtype=np.float64), n))
+        node_in = [layer_in, names[0], names[1], names[2], "", names[3]]
+        node_out = [f"Y_{layer}", f"Yh_{layer}"]
+        attrs = {"hidden_size": hid, "direction": "bidirectional" if bidir else "forward"}
+        if cell == "lstm":
+            node_in.append(names[4])
+            node_out.append(f"Yc_{layer}")
+        if cell == "gru":
+            attrs["linear_before_reset"] = 1  # PyTorch's GRU
+        nodes.append(helper.make_node(op, node_in, node_out, **attrs))
+        y, yt, nxt = f"Y_{layer}", f"Yt_{layer}", f"X_{layer + 1}"
+        nodes.append(helper.make_node("Transpose", [y], [yt], perm=[0, 2, 1, 3]))
+        nodes.append(helper.make_node("Reshape", [yt, "shape_t_b_flat"], [nxt]))
+        layer_in = f"X_{layer + 1}"
+        outputs += node_out
+    graph = helper.make_graph(
+        nodes,
+        "stack",
+        [helper.make_tensor_value_info("X", TensorProto.DOUBLE, [steps, 1, input_size])],
+        [helper.make_tensor_value_info(n, TensorProto.DOUBLE, None) for n in outputs + [layer_in]],
+        inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), layer_in
