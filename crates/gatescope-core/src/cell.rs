@@ -258,8 +258,8 @@ impl Cell {
                 }
             }
             CellKind::Gru => {
-                for j in 0..2 * h {
-                    gates[j] = sig(pre(j));
+                for (j, gate) in gates[..2 * h].iter_mut().enumerate() {
+                    *gate = sig(pre(j));
                 }
                 if let Some((w_hn, rh, out)) = &mut opt.reset_first {
                     for (dst, (r, hv)) in rh.iter_mut().zip(gates.iter().zip(&state.h)) {

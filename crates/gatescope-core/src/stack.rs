@@ -58,7 +58,7 @@ impl Stack {
         let Some(first) = layers.first() else {
             return Err(ModelError::Format("model: no layers".to_string()));
         };
-        if layers.len() % dirs != 0 {
+        if !layers.len().is_multiple_of(dirs) {
             return Err(ModelError::Format(format!(
                 "model: a bidirectional stack needs both directions of every layer; found {} \
                  layer-directions",
