@@ -6,8 +6,11 @@
 //! with the golden values within |a − b| ≤ 1e-5·max(1, |b|). A failure names, per case, the
 //! worst value: its layer-direction, series, step and unit.
 //!
-//! Native only (`cargo test --test golden_stack`): it reads the data file at run time.
-#![cfg(not(target_arch = "wasm32"))]
+//! Natively with `cargo test`; in headless Chromium with `--target wasm32-unknown-unknown`
+//! (the data compiled in), where the core runs its wasm SIMD kernels.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
@@ -23,12 +26,9 @@ use std::collections::BTreeMap;
 const RTOL: f64 = 1e-5;
 
 fn load_cases() -> Vec<Value> {
-    let path = format!(
-        "{}/tests/data/stack/stack_forward.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let path = "tests/data/stack/stack_forward.json";
+    let text = include_str!("data/stack/stack_forward.json");
+    let doc: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert_eq!(doc["format"], "gatescope-stack-golden/v1", "{path}");
     doc["cases"].as_array().expect("cases").clone()
 }
@@ -213,7 +213,8 @@ fn compare(case: &Value) -> Worst {
     worst
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn every_case_matches_the_f64_golden() {
     let cases = load_cases();
     assert!(!cases.is_empty());
@@ -246,7 +247,8 @@ fn every_case_matches_the_f64_golden() {
 }
 
 /// The golden file holds the configurations it is meant to cover.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn cases_cover_the_stack_configurations() {
     let cases = load_cases();
     let has = |cell: &str, layers: u64, bidir: bool| {
@@ -286,7 +288,8 @@ fn cases_cover_the_stack_configurations() {
 }
 
 /// Facts about the stack trace that need no golden value.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn stack_trace_structure() {
     for case in &load_cases() {
         let inp = input(case);
@@ -361,7 +364,8 @@ fn concat_h(traces: &[gatescope::model::Trace]) -> Array2<f32> {
 /// The comparison can fail: one weight moved by 1e-3 is caught in the layer-direction it
 /// belongs to and in the layers above, while the other direction of its layer (which never
 /// reads it) still matches.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_perturbed_weight_is_caught_where_it_acts() {
     let cases = load_cases();
     let case = cases

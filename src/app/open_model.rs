@@ -133,10 +133,7 @@ pub fn OpenModel() -> impl IntoView {
             Format::Safetensors => {
                 formats::state_dict::to_safetensors(&stack).map(|b| (b, "application/octet-stream"))
             }
-            _ => Ok((
-                formats::state_dict::to_json(&stack).into_bytes(),
-                "application/json",
-            )),
+            _ => formats::state_dict::to_json(&stack).map(|t| (t.into_bytes(), "application/json")),
         };
         let ext = if format == Format::Safetensors {
             "safetensors"
