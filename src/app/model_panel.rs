@@ -156,6 +156,8 @@ pub fn ModelPanel() -> impl IntoView {
             EXAMPLE_NOTE.to_string()
         } else if session.with(|s| matches!(s.source(), ModelSource::Loaded(_))) {
             "Trained in this page; any change here swaps in a seeded random init.".to_string()
+        } else if session.with(|s| matches!(s.source(), ModelSource::File(_))) {
+            "Opened from a file; any change here swaps in a seeded random init.".to_string()
         } else {
             config.with(init_note)
         }
