@@ -301,6 +301,16 @@ fn gru_chain_as_pytorch_exports_it() {
 }
 
 #[test]
+fn initial_states_given_at_run_time_start_at_zero() {
+    let opts = LoadOptions::default();
+    let file = from_onnx(&read("runtime_initial_states.onnx"), &opts).expect("loads");
+    let stored = from_onnx(&read("dtype_float_raw.onnx"), &opts).expect("loads");
+    assert_eq!(file.stack, stored.stack);
+    assert!(file.init.is_empty());
+    assert_eq!(file.ignored, ["ConstantOfShape"]);
+}
+
+#[test]
 fn every_data_type_reads_the_same_model() {
     let opts = LoadOptions::default();
     let base = from_onnx(&read("dtype_float_raw.onnx"), &opts).expect("float raw");

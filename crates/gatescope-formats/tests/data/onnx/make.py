@@ -10,6 +10,7 @@
   wires nn.LSTM(num_layers=2, bidirectional=True) and nn.GRU(num_layers=2), with their
   float64 outputs from an independent numpy implementation of PyTorch's equations in
   chains.json (also checked here against onnx.reference).
+- runtime_initial_states.onnx: that LSTM with initial_h computed and initial_c a graph input.
 - dtype_*.onnx: one small LSTM with its weights as FLOAT (raw), FLOAT (float_data),
   DOUBLE, FLOAT16, BFLOAT16 and through Constant nodes: all must read the same.
 - hostile/*.onnx: files every reader must refuse with a clear message.
@@ -343,6 +344,15 @@ def make_dtypes():
     save(lstm_model(make=typed(TensorProto.FLOAT16, raw=True)), HERE / "dtype_float16_raw.onnx")
     save(lstm_model(make=typed(TensorProto.BFLOAT16, raw=False)), HERE / "dtype_bfloat16.onnx")
     save(lstm_model(constants=("W", "R", "initial_h")), HERE / "dtype_constant_nodes.onnx")
+    # Initial states given at run time: computed zeros (as torch.onnx computes them when
+    # forward() gets no h0) and a graph input. The reader starts such states at zero.
+    m = lstm_model({"initial_h": None, "initial_c": None})
+    lstm = node_named(m, "/lstm/LSTM")
+    lstm.input[5], lstm.input[6] = "h0_zeros", "c0_in"
+    m.graph.node.insert(0, helper.make_node("ConstantOfShape", ["h0_shape"], ["h0_zeros"], name="/lstm/ConstantOfShape"))
+    m.graph.initializer.append(numpy_helper.from_array(np.array([1, 1, H], dtype=np.int64), "h0_shape"))
+    m.graph.input.append(value("c0_in", shape=[1, 1, H]))
+    save(m, HERE / "runtime_initial_states.onnx")
 
 
 def raw_tensor(dims, data_type=TensorProto.FLOAT, raw=b"\0" * 8):
