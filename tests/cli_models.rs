@@ -350,3 +350,50 @@ fn hostile_files_get_exit_2_and_one_line_naming_the_file() {
         &["big.safetensors", "MB"],
     );
 }
+
+/// ONNX `direction = "reverse"` alone: printed with its direction, and computed backwards
+/// from the file's own initial states (batch element 0's), as refdata's float64 `Y` says.
+#[test]
+fn a_reverse_only_onnx_layer_runs_backwards() {
+    let text = std::fs::read_to_string(repo("tests/data/refdata/onnx_extra_lstm.json")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let case = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "extra_lstm_reverse_public")
+        .unwrap();
+    let (x, y) = (&case["inputs"]["X"], &case["expected_f64"]["Y"]);
+    let ([t_len, batch, d], [_, _, _, h]) = (
+        <[usize; 3]>::try_from(shape(x)).unwrap(),
+        <[usize; 4]>::try_from(shape(y)).unwrap(),
+    );
+    // Layout 0: X [T, B, D], Y [T, 1, B, H]; batch element 0.
+    let xs = data(x);
+    let steps: Vec<Vec<f64>> = (0..t_len)
+        .map(|t| xs[t * batch * d..t * batch * d + d].to_vec())
+        .collect();
+    let xfile = TempFile::new("x.json", json!(steps).to_string().as_bytes());
+    let model =
+        repo("crates/gatescope-formats/tests/data/onnx/cases/extra_lstm_reverse_public.onnx");
+    let out = ok(&["--model", &model, "--input-file", xfile.path()]);
+    assert_eq!(out["layers"][0]["direction"], "reverse");
+    assert_eq!(out["num_layers"], 1);
+    let ys = data(y);
+    let want: Vec<f64> = (0..t_len)
+        .flat_map(|t| ys[t * batch * h..t * batch * h + h].to_vec())
+        .collect();
+    assert_matrix("reverse Y", &out["output"], &want);
+    assert_matrix("reverse h", &out["layers"][0]["h"], &want);
+    bad(
+        &[
+            "--model",
+            &model,
+            "--input",
+            "1 2",
+            "--target",
+            xfile.path(),
+        ],
+        &["--target", "run forward", "reverse"],
+    );
+}

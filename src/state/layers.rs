@@ -184,6 +184,22 @@ mod tests {
         assert_eq!(s.view_trace(), s.shared_trace());
     }
 
+    /// An ONNX layer with `direction = "reverse"` alone is shown as what it computes.
+    #[test]
+    fn a_lone_reverse_layer_is_shown_backwards() {
+        let mut s = Session::seed_example();
+        let p = Params::init(CellKind::Gru, 3, 1, InitConfig::default()).unwrap();
+        let model = Stack::new_reverse(vec![p]).unwrap();
+        s.load_file("rev.onnx", file(model.clone()));
+        let layers = s.layers().expect("shown through Layers");
+        assert_eq!(layers.labels(), ["Layer 1 ←"]);
+        assert!(s.view_trace().is_reverse());
+        assert_eq!(
+            *s.view_trace(),
+            forward_stack(&model, s.x(), &[]).unwrap().traces()[0]
+        );
+    }
+
     #[test]
     fn input_is_adapted_to_the_models_d_with_a_notice() {
         let mut s = Session::seed_example();

@@ -430,8 +430,10 @@ impl Session {
         let mut x = Array2::zeros((old.nrows(), d));
         let k = d.min(old.ncols());
         x.slice_mut(s![.., ..k]).assign(&old.slice(s![.., ..k]));
-        let layers =
-            (stack.layers().len() > 1).then(|| Layers::new(stack.clone(), file.init.clone()));
+        // A lone reverse layer is shown through Layers too: layer 0's forward trace, which
+        // the input editor resumes, is not what that model computes.
+        let layers = (stack.layers().len() > 1 || stack.is_reverse())
+            .then(|| Layers::new(stack.clone(), file.init.clone()));
         if let Some(Err(e)) = layers.as_ref().map(|l| l.check_steps(x.nrows())) {
             self.model_error = Some(format!("{name}: {e}"));
             return None;

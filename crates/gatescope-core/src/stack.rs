@@ -47,6 +47,9 @@ impl Direction {
 pub struct Stack {
     layers: Vec<Params>,
     bidirectional: bool,
+    /// Every layer runs backwards only (ONNX's `direction = "reverse"`; PyTorch has no such
+    /// model). Never set together with `bidirectional`.
+    reverse: bool,
 }
 
 impl Stack {
@@ -100,7 +103,23 @@ impl Stack {
         Ok(Self {
             layers,
             bidirectional,
+            reverse: false,
         })
+    }
+
+    /// A stack whose every layer runs from the last step to the first, as ONNX's
+    /// `direction = "reverse"` defines it: row t is the state right after consuming x_t,
+    /// and layer k + 1 reads layer k's h. PyTorch has no such model, so it has no
+    /// state_dict names.
+    pub fn new_reverse(layers: Vec<Params>) -> Result<Self> {
+        let mut stack = Self::new(layers, false)?;
+        stack.reverse = true;
+        Ok(stack)
+    }
+
+    /// True for a [`Stack::new_reverse`] stack.
+    pub fn is_reverse(&self) -> bool {
+        self.reverse
     }
 
     /// One layer, one direction: the model every earlier version of gatescope had.
@@ -143,19 +162,19 @@ impl Stack {
     }
     /// Layer `layer`, direction `dir`; `None` if there is no such layer.
     pub fn layer(&self, layer: usize, dir: Direction) -> Option<&Params> {
-        let d = match dir {
-            Direction::Forward => 0,
-            Direction::Reverse if self.bidirectional => 1,
-            Direction::Reverse => return None,
+        let d = match (dir, self.bidirectional, self.reverse) {
+            (Direction::Forward, _, false) | (Direction::Reverse, false, true) => 0,
+            (Direction::Reverse, true, _) => 1,
+            _ => return None,
         };
         if layer >= self.num_layers() {
             return None;
         }
         self.layers.get(layer * self.directions() + d)
     }
-    /// The single layer of a one-layer, one-direction model.
+    /// The single layer of a one-layer model that runs forward.
     pub fn as_single(&self) -> Option<&Params> {
-        (self.layers.len() == 1).then(|| &self.layers[0])
+        (self.layers.len() == 1 && !self.reverse).then(|| &self.layers[0])
     }
     /// Every weight, bias and peephole, as PyTorch's `sum(p.numel())` counts them.
     pub fn num_params(&self) -> u64 {
@@ -164,7 +183,7 @@ impl Stack {
     /// `(layer, direction)` of entry `k` of [`Stack::layers`].
     pub fn position(&self, k: usize) -> (usize, Direction) {
         let dirs = self.directions();
-        let dir = if k % dirs == 1 {
+        let dir = if k % dirs == 1 || self.reverse {
             Direction::Reverse
         } else {
             Direction::Forward
@@ -208,10 +227,11 @@ impl StackTrace {
     /// The trace of one layer and direction.
     pub fn trace(&self, layer: usize, dir: Direction) -> Option<&Trace> {
         let dirs = if self.bidirectional { 2 } else { 1 };
-        let d = match dir {
-            Direction::Forward => 0,
-            Direction::Reverse if self.bidirectional => 1,
-            Direction::Reverse => return None,
+        let reverse_only = !self.bidirectional && self.traces.iter().all(Trace::is_reverse);
+        let d = match (dir, self.bidirectional, reverse_only) {
+            (Direction::Forward, _, false) | (Direction::Reverse, false, true) => 0,
+            (Direction::Reverse, true, _) => 1,
+            _ => return None,
         };
         if layer >= self.traces.len() / dirs {
             return None;
@@ -273,9 +293,9 @@ pub fn forward_stack(
                 &stack.layers[k],
                 input.view(),
                 init.get(k).unwrap_or(&zeros),
-                d == 1,
+                d == 1 || stack.reverse,
             )
-            .map_err(|e| in_layer(e, layer, d == 1, n > 1))?;
+            .map_err(|e| in_layer(e, layer, d == 1 || stack.reverse, n > 1))?;
             traces.push(trace);
         }
         let halves: Vec<ArrayView2<'_, f32>> = traces[from..]

@@ -21,8 +21,7 @@
 //!   A graph with several chains needs [`LoadOptions::prefix`] (a node-name prefix) or
 //!   [`LoadOptions::cell`] to say which.
 //! - **`direction = "reverse"`** on every layer is read by [`read_onnx`] (with
-//!   [`OnnxModel::reverse`]) but refused by [`from_onnx`]: a [`Stack`] runs a one-direction
-//!   layer forward, and running it forward would be a different model.
+//!   [`OnnxModel::reverse`]); [`from_onnx`] makes it a [`Stack::new_reverse`] stack.
 //!
 //! Every other node's op type goes into [`ModelFile::ignored`] (once each, in graph order).
 //! The protobuf structs are prost's, generated from a subset of ONNX's `onnx.proto`
@@ -55,19 +54,16 @@ pub struct OnnxModel {
 
 /// Reads an `.onnx` model's recurrent nodes into a [`ModelFile`].
 ///
-/// Errors: everything [`read_onnx`] refuses, and a model whose layers all run in reverse
-/// (`direction = "reverse"`), which a [`Stack`] cannot represent.
+/// A model whose layers all run in reverse (`direction = "reverse"`) becomes a
+/// [`Stack::new_reverse`] stack. Errors: everything [`read_onnx`] refuses.
 pub fn from_onnx(bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
     let model = read_onnx(bytes, opts)?;
-    if model.reverse {
-        return Err(FormatError::Invalid(format!(
-            "{}: direction = reverse alone is not supported (gatescope runs a one-direction \
-             layer forward in time); export it as bidirectional, or as forward on the \
-             reversed sequence",
-            model.file.source
-        )));
+    if !model.reverse {
+        return Ok(model.file);
     }
-    Ok(model.file)
+    let mut file = model.file;
+    file.stack = Stack::new_reverse(file.stack.layers().to_vec())?;
+    Ok(file)
 }
 
 /// Reads an `.onnx` model's recurrent nodes, including a model whose layers all run in

@@ -60,6 +60,13 @@ pub fn to_safetensors(stack: &Stack) -> Result<Vec<u8>> {
 
 /// Refuses a stack that PyTorch's names cannot describe.
 fn check_plain(stack: &Stack) -> Result<()> {
+    if stack.is_reverse() {
+        return Err(FormatError::Invalid(
+            "a model whose layers only run in reverse (ONNX direction = reverse) has no \
+             PyTorch state_dict names (save it as ONNX)"
+                .to_string(),
+        ));
+    }
     for (k, p) in stack.layers().iter().enumerate() {
         if p.is_plain() {
             continue;

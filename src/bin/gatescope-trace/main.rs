@@ -379,11 +379,12 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
     };
     let Some(params) = stack.as_single() else {
         return Err(format!(
-            "--target: gradients are computed for one-layer, one-direction models only; {} has \
-             {} layer(s), {} direction(s)",
+            "--target: gradients are computed for one-layer models that run forward only; {} has \
+             {} layer(s), {} direction(s){}",
             args.model,
             stack.num_layers(),
-            stack.directions()
+            stack.directions(),
+            if stack.is_reverse() { ", reverse" } else { "" }
         ));
     };
     let trace = &run.traces()[0];

@@ -63,11 +63,13 @@ pub fn write_json(
 ) -> io::Result<()> {
     let traces = run.traces();
     let first = &traces[0];
+    // A single reverse layer (ONNX) is printed with its direction, like a stack.
+    let layered = traces.len() > 1 || first.is_reverse();
     writeln!(w, "{{")?;
     writeln!(w, "  \"cell\": \"{}\",", first.kind().name())?;
     writeln!(w, "  \"input_size\": {},", first.input_size())?;
     writeln!(w, "  \"hidden_size\": {},", first.hidden_size())?;
-    if traces.len() > 1 {
+    if layered {
         let dirs = if bidirectional { 2 } else { 1 };
         writeln!(w, "  \"num_layers\": {},", traces.len() / dirs)?;
         writeln!(w, "  \"bidirectional\": {bidirectional},")?;
@@ -75,7 +77,7 @@ pub fn write_json(
     writeln!(w, "  \"steps\": {},", first.steps())?;
     write!(w, "  \"x\": ")?;
     json_matrix(w, run.x())?;
-    if traces.len() == 1 {
+    if !layered {
         series(w, first, ",\n  ")?;
     } else {
         write!(w, ",\n  \"layers\": [")?;
@@ -134,7 +136,7 @@ pub fn write_json(
 /// columns are that layer's own input, `dirs·H` wide above layer 0).
 pub fn write_csv(w: &mut impl Write, run: &StackTrace, bidirectional: bool) -> io::Result<()> {
     let traces = run.traces();
-    let many = traces.len() > 1;
+    let many = traces.len() > 1 || traces[0].is_reverse();
     let dirs = if bidirectional { 2 } else { 1 };
     let first = &traces[0];
     let header_x = |w: &mut dyn Write, d: usize| -> io::Result<()> {
