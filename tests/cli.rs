@@ -2,10 +2,11 @@
 //! bit-exact f32 round-trip of the printed numbers, and one-line errors for bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::temp::TempFile;
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gatescope::model::{backward, forward, io, mse_loss, parse_sequence, InitialState, Trace};
 use ndarray::Array2;
@@ -15,31 +16,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/// A file in the temp dir, unique per process and call, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "gatescope-cli-test-{}-{n}-{name}",
-            std::process::id()
-        ));
-        std::fs::write(&path, contents).unwrap();
-        TempFile(path)
-    }
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(BIN)
@@ -381,7 +357,7 @@ fn rnn_with_input_file_and_negative_h0_matches_pytorch() {
 #[test]
 fn separate_negative_values_and_both_states_match_the_library() {
     let model = seed_model();
-    let text = std::fs::read_to_string(&model.0).unwrap();
+    let text = std::fs::read_to_string(model.path()).unwrap();
     let p = io::params_from_json(&text).unwrap();
     let init = InitialState {
         h0: vec![-0.5, 0.1, 0.25, -0.3],
@@ -946,14 +922,15 @@ fn target_gradients_are_the_library_values_bit_for_bit() {
     check_golden_grads(&out, &case);
 
     let p = io::params_from_json(&text).unwrap();
-    let xs = io::input_from_json(&std::fs::read_to_string(&x.0).unwrap(), p.input_size()).unwrap();
+    let xs =
+        io::input_from_json(&std::fs::read_to_string(x.path()).unwrap(), p.input_size()).unwrap();
     let parse = |s: &str| s.split(',').map(|v| v.parse::<f32>().unwrap()).collect();
     let init = InitialState {
         h0: parse(&h0),
         c0: parse(&c0),
     };
     let trace = forward(&p, xs.view(), &init).unwrap();
-    let ys = io::target_from_json(&std::fs::read_to_string(&y.0).unwrap(), 6, 3).unwrap();
+    let ys = io::target_from_json(&std::fs::read_to_string(y.path()).unwrap(), 6, 3).unwrap();
     let (loss, dl_dh) = mse_loss(&trace, ys.view()).unwrap();
     let g = backward(&p, &trace, dl_dh.view()).unwrap();
     check_bits(&out, &trace);

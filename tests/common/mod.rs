@@ -2,6 +2,9 @@
 //! shared by the native test files that include it with `mod common;`.
 #![allow(dead_code)] // each test file uses only part of this
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod temp;
+
 use gatescope::model::{CellKind, Params};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
