@@ -47,22 +47,23 @@ pub fn ModelInfo() -> impl IntoView {
                 format!("{} · {}", stack.hidden_size(), stack.input_size()),
             ));
             rows.push(("Parameters", grouped(stack.num_params())));
-            let ignored = match s.source() {
-                ModelSource::File(info) => info.ignored.clone(),
-                _ => Vec::new(),
+            let (ignored, what) = match s.source() {
+                ModelSource::File(info) if info.format == "ONNX" => (info.ignored.clone(), "op"),
+                ModelSource::File(info) => (info.ignored.clone(), "key"),
+                _ => (Vec::new(), "key"),
             };
-            (rows, ignored)
+            (rows, ignored, what)
         })
     });
     let rows = move || {
-        facts.with(|(rows, _)| {
+        facts.with(|(rows, _, _)| {
             rows.iter()
                 .map(|(k, v)| view! { <dt>{*k}</dt><dd>{v.clone()}</dd> })
                 .collect_view()
         })
     };
     let ignored = move || {
-        facts.with(|(_, ignored)| {
+        facts.with(|(_, ignored, what)| {
             (!ignored.is_empty()).then(|| {
                 let items = ignored
                     .iter()
@@ -71,7 +72,7 @@ pub fn ModelInfo() -> impl IntoView {
                 let n = ignored.len();
                 view! {
                     <details class="mi-ignored">
-                        <summary>{format!("{n} other key{} not shown", if n == 1 { "" } else { "s" })}</summary>
+                        <summary>{format!("{n} other {what}{} not shown", if n == 1 { "" } else { "s" })}</summary>
                         <ul>{items}</ul>
                     </details>
                 }

@@ -301,6 +301,43 @@ try {
     check(bad.length === 0, `${name} slider: 19 bad values written by script leave it in range, no errors`);
   }
 
+  // The model file picker: hostile files get a message next to it, and the app stays well
+  // (tests/e2e/models.mjs opens the good ones; tests/cli_models.rs has the full table).
+  {
+    const example = fs.readFileSync(path.join(repo, 'examples/models/lstm-2layer-bidir.safetensors'));
+    const declared = Buffer.from('{"weight_ih_l0":{"dtype":"F32","shape":[100000000,100000000],"data_offsets":[0,4]}}');
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(declared.length));
+    const files = {
+      'empty.onnx': Buffer.alloc(0),
+      'noise.onnx': Buffer.from(Array.from({ length: 4096 }, (_, k) => (k * 7919 + 13) % 256)),
+      'cut.safetensors': example.subarray(0, example.length >> 1),
+      'huge-shape.safetensors': Buffer.concat([len, declared, Buffer.alloc(4)]),
+      'nan.json': Buffer.from('{"weight_ih_l0": [[1e39]], "weight_hh_l0": [[0]], "bias_ih_l0": [0], "bias_hh_l0": [0]}'),
+      'deep.json': Buffer.from('['.repeat(100000)),
+      '<img src=x onerror=alert(1)>.json': Buffer.from('{"weight_ih_l0": "<script>alert(1)</script>"}'),
+      'model.exe': Buffer.from('MZ'),
+    };
+    const bad = [];
+    for (const [name, bytes] of Object.entries(files)) {
+      await page.locator('#open-model').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+      const alert = page.getByRole('alert').filter({ hasText: name });
+      try {
+        await alert.waitFor({ timeout: 5000 });
+        if (examples.length < 12) examples.push({ field: 'open-model', file: name, message: await alert.textContent() });
+      } catch {
+        bad.push(`${name}: no message naming the file`);
+      }
+      const sick = await healthy(`open-model ${name}`);
+      if (sick) { bad.push(sick); errors.length = 0; }
+    }
+    const still = await seedCorrect('type');
+    if (still) bad.push(still);
+    bad.slice(0, 5).forEach((b) => console.log(`     ${b}`));
+    check(bad.length === 0, `open-model: ${Object.keys(files).length} hostile files each get a message naming the file, no errors, the model still PyTorch-correct`);
+    fieldsTested.add('open-model');
+  }
+
   // Every text-like field in the page was covered.
   const all = await page.evaluate(() => [...document.querySelectorAll('input, textarea, [contenteditable]')]
     .filter((el) => !['checkbox', 'radio', 'button', 'submit', 'hidden'].includes(el.type))
