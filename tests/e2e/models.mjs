@@ -128,23 +128,28 @@ try {
   const other = (await page.locator('.mi-ignored summary').textContent().catch(() => '')) || '';
   check(other.includes('2 other keys'), `the head's keys are listed as not shown ("${other.trim()}")`);
 
-  // Drag-and-drop anywhere: a drop on the page body.
   const gru = byFile['gru-small.safetensors'];
-  const bytes = [...fs.readFileSync(path.join(examples, gru.file))];
+  await openFile(page, path.join(examples, gru.file));
+  await checkModel(page, gru, 'file picker');
+  const notice = (await page.locator('.om-status').textContent()).trim();
+  check(notice.includes('padded with zeros'), `the input was adapted to D = 2, and the page says so ("${notice}")`);
+
+  // D = 1 again: each step is trimmed back to its first value, x = 1..5.
+  const onnx = byFile['lstm-small.onnx'];
+  await openFile(page, path.join(examples, onnx.file));
+  await checkModel(page, onnx, 'file picker');
+
+  // Drag-and-drop anywhere: a drop on the page body opens the stacked model again.
+  const bytes = [...fs.readFileSync(path.join(examples, bidi.file))];
   await page.evaluate(({ bytes, name }) => {
     const dt = new DataTransfer();
     dt.items.add(new File([new Uint8Array(bytes)], name));
     document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, { bytes, name: gru.file });
-  await checkModel(page, gru, 'dropped on the page');
-  const notice = (await page.locator('.om-status').textContent()).trim();
-  check(notice.includes('padded with zeros'), `the input was adapted to D = 2, and the page says so ("${notice}")`);
-
-  const onnx = byFile['lstm-small.onnx'];
-  // D = 1 again: each step is trimmed back to its first value, x = 1..5.
+  }, { bytes, name: bidi.file });
+  await checkModel(page, bidi, 'dropped on the page');
   await openFile(page, path.join(examples, onnx.file));
-  await checkModel(page, onnx, 'file picker');
+  await checkModel(page, onnx, 'file picker, again');
 
   // Bad files: a message where the user is looking, and the last model stays.
   const bad = path.join(tmp, 'broken.safetensors');
