@@ -254,7 +254,7 @@ fn check_bits(out: &str, trace: &Trace) {
 
 fn classic() -> (Value, TempFile) {
     let case = refdata("lstm_forward.json", "lstm_classic_h4_d1_t5");
-    let model = TempFile::new("classic.json", &model_json(&case));
+    let model = TempFile::new("classic.json", model_json(&case));
     (case, model)
 }
 
@@ -312,14 +312,14 @@ fn state_text(t: &Value) -> String {
 /// Writes the case's batch-0 input as an input file and its h0 as `V,V,..` text.
 fn case_inputs(case: &Value) -> (TempFile, String) {
     let x = batch0(&case["x"]);
-    let file = TempFile::new("x.json", &Value::from(x).to_string());
+    let file = TempFile::new("x.json", Value::from(x).to_string());
     (file, state_text(&case["h0"]))
 }
 
 #[test]
 fn gru_with_input_file_and_negative_h0_matches_pytorch() {
     let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
-    let model = TempFile::new("gru.json", &model_json(&case));
+    let model = TempFile::new("gru.json", model_json(&case));
     let (x, h0) = case_inputs(&case);
     assert!(
         h0.contains(",-"),
@@ -338,7 +338,7 @@ fn gru_with_input_file_and_negative_h0_matches_pytorch() {
 #[test]
 fn rnn_with_input_file_and_negative_h0_matches_pytorch() {
     let case = refdata("rnn_forward.json", "rnn_rand_h8_d2_t7_b1");
-    let model = TempFile::new("rnn.json", &model_json(&case));
+    let model = TempFile::new("rnn.json", model_json(&case));
     let (x, h0) = case_inputs(&case);
     assert!(
         h0.contains(",-"),
@@ -452,7 +452,7 @@ fn csv_has_one_row_per_step_and_unit_and_agrees_with_json() {
 #[test]
 fn csv_with_vector_input_has_one_column_per_dimension() {
     let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
-    let model = TempFile::new("gru-csv.json", &model_json(&case));
+    let model = TempFile::new("gru-csv.json", model_json(&case));
     let (x, _) = case_inputs(&case);
     let json_out = ok(&["--model", model.path(), "--input-file", x.path()]);
     let csv = ok(&[
@@ -478,7 +478,7 @@ fn csv_with_vector_input_has_one_column_per_dimension() {
 #[test]
 fn rnn_csv_header() {
     let case = refdata("rnn_forward.json", "rnn_classic_h4_d1_t5");
-    let model = TempFile::new("rnn-csv.json", &model_json(&case));
+    let model = TempFile::new("rnn-csv.json", model_json(&case));
     let csv = ok(&[
         "--model",
         model.path(),
@@ -610,7 +610,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
     let mut v = classic_model_value();
     // weight_ih [16, 1] with one row missing.
     v["weight_ih_l0"].as_array_mut().unwrap().pop();
-    let f = TempFile::new("shape.json", &v.to_string());
+    let f = TempFile::new("shape.json", v.to_string());
     bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "weight_ih_l0", "[16, 1]", "[15, 1]"],
@@ -618,7 +618,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
 
     let mut v = classic_model_value();
     v["bias_hh_l0"].as_array_mut().unwrap().push(json!(0.5));
-    let f = TempFile::new("bias.json", &v.to_string());
+    let f = TempFile::new("bias.json", v.to_string());
     bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "bias_hh_l0", "[16]", "[17]"],
@@ -626,7 +626,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
 
     let mut v = classic_model_value();
     v.as_object_mut().unwrap().remove("weight_hh_l0");
-    let f = TempFile::new("nokey.json", &v.to_string());
+    let f = TempFile::new("nokey.json", v.to_string());
     bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "weight_hh_l0"],
@@ -634,7 +634,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
 
     let mut v = classic_model_value();
     v["cell"] = json!("transformer");
-    let f = TempFile::new("cell.json", &v.to_string());
+    let f = TempFile::new("cell.json", v.to_string());
     bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "transformer"],
@@ -642,7 +642,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
 
     let mut v = classic_model_value();
     v["weight_hh_l0"][2][1] = json!("oops");
-    let f = TempFile::new("nan.json", &v.to_string());
+    let f = TempFile::new("nan.json", v.to_string());
     bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "weight_hh_l0[2][1]", "oops"],
@@ -651,7 +651,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
     // An input file whose steps have the wrong width for D = 1... is fine as scalars, so use
     // a D = 2 model.
     let case = refdata("gru_forward.json", "gru_rand_h8_d2_t7_b1");
-    let gru = TempFile::new("gru-bad.json", &model_json(&case));
+    let gru = TempFile::new("gru-bad.json", model_json(&case));
     let x = TempFile::new("x3.json", "[[1, 2], [3, 4, 5]]");
     bad(
         &["--model", gru.path(), "--input-file", x.path()],
@@ -667,7 +667,7 @@ fn wrong_shapes_name_the_key_and_both_shapes() {
 fn non_finite_values_are_refused() {
     let mut v = classic_model_value();
     v["weight_hh_l0"][0][3] = json!(1e39);
-    let f = TempFile::new("inf.json", &v.to_string());
+    let f = TempFile::new("inf.json", v.to_string());
     let line = bad(
         &["--model", f.path(), "--input", "1"],
         &[f.path(), "weight_hh_l0[0][3]", "not finite"],
@@ -730,7 +730,7 @@ fn initial_state_errors() {
         ("gru_forward.json", "gru_classic_h4_d1_t5"),
         ("rnn_forward.json", "rnn_classic_h4_d1_t5"),
     ] {
-        let f = TempFile::new("noc.json", &model_json(&refdata(file, id)));
+        let f = TempFile::new("noc.json", model_json(&refdata(file, id)));
         bad(
             &["--model", f.path(), "--input", "1", "--c0=0,0,0,0"],
             &["--c0", "LSTM"],
@@ -766,7 +766,7 @@ fn library_and_cli_agree_on_parsing() {
 
 /// Writes the case's batch-0 target as a `[T][H]` target file.
 fn target_file(case: &Value) -> TempFile {
-    TempFile::new("y.json", &Value::from(batch0(&case["target"])).to_string())
+    TempFile::new("y.json", Value::from(batch0(&case["target"])).to_string())
 }
 
 /// A `[K]` JSON list from the CLI output as f64.
@@ -868,7 +868,7 @@ fn assert_forward_unchanged(without: &str, with: &str) {
 #[test]
 fn target_gives_pytorch_loss_and_gradients_for_the_seed_example() {
     let case = refdata("lstm_grad.json", "lstm_grad_classic_h4_d1_t5");
-    let model = TempFile::new("grad.json", &model_json(&case));
+    let model = TempFile::new("grad.json", model_json(&case));
     let y = target_file(&case);
     let args = ["--model", model.path(), "--input", "1, 2, 3, 4, 5"];
     let out = ok(&[&args[..], &["--target", y.path()]].concat());
@@ -888,7 +888,7 @@ fn target_gives_pytorch_gradients_for_gru_and_rnn() {
         ("rnn_grad.json", "rnn_grad_classic_h4_d1_t5"),
     ] {
         let case = refdata(file, id);
-        let model = TempFile::new("grad.json", &model_json(&case));
+        let model = TempFile::new("grad.json", model_json(&case));
         let (x, h0) = case_inputs(&case);
         let y = target_file(&case);
         let h0 = format!("--h0={h0}");
@@ -960,7 +960,7 @@ fn target_gradients_are_the_library_values_bit_for_bit() {
 #[test]
 fn target_errors_name_the_file_and_both_shapes() {
     let case = refdata("lstm_grad.json", "lstm_grad_classic_h4_d1_t5");
-    let model = TempFile::new("grad.json", &model_json(&case));
+    let model = TempFile::new("grad.json", model_json(&case));
     let m = model.path();
     let run_with = |y: &TempFile, needles: &[&str]| {
         bad(
