@@ -3,6 +3,7 @@
 
 mod canvas;
 mod compare_panel;
+mod formats_worker;
 mod gradient_flow_chart;
 mod heatmap_panel;
 mod hooks;

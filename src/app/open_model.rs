@@ -1,6 +1,7 @@
 //! "Open model…" (a file picker, or a file dropped anywhere on the page) and "Save model"
-//! (PyTorch-named JSON and safetensors). Files are read in the browser only; nothing is
-//! uploaded. A bad file gets its message here and the last model stays.
+//! (PyTorch-named JSON and safetensors). Files are read in the browser only, by the
+//! model-file worker ([`super::formats_worker`]); nothing is uploaded. A bad file gets its
+//! message here and the last model stays.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,10 +9,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
+use super::formats_worker;
 use super::hooks::use_file_drop;
 use super::{SessionRead, SessionWrite};
 use crate::state::Session;
-use gatescope_formats::{self as formats, Format, LoadOptions};
+use gatescope_formats::{self as formats, wire, Format};
 
 /// What the last open or save did.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,16 +46,17 @@ fn open(file: web_sys::File, set_session: WriteSignal<Session>, status: RwSignal
     }
     status.set(Status::Reading(name.clone()));
     spawn_local(async move {
-        let bytes = match JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
-            Err(_) => {
-                status.try_set(Status::Failed(format!(
-                    "{name}: the browser could not read it."
-                )));
-                return;
-            }
+        let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
+            status.try_set(Status::Failed(format!(
+                "{name}: the browser could not read it."
+            )));
+            return;
         };
-        let result = match formats::load(&name, &bytes, &LoadOptions::default()) {
+        // Parsed in the worker; what comes back is the model alone (formats::wire).
+        let model = formats_worker::request("load", &name, &buffer)
+            .await
+            .and_then(|bytes| wire::decode(&bytes).map_err(|e| e.to_string()));
+        let result = match model {
             Ok(model) => {
                 let mut notice = None;
                 let mut error = None;
@@ -129,24 +132,22 @@ pub fn OpenModel() -> impl IntoView {
     };
     let save = move |format: Format| {
         let (stack, name) = session.with_untracked(|s| (s.stack(), file_stem(&s.model_name())));
-        let written = match format {
-            Format::Safetensors => {
-                formats::state_dict::to_safetensors(&stack).map(|b| (b, "application/octet-stream"))
-            }
-            _ => formats::state_dict::to_json(&stack).map(|t| (t.into_bytes(), "application/json")),
-        };
-        let ext = if format == Format::Safetensors {
-            "safetensors"
-        } else {
-            "json"
+        let (op, ext, mime) = match format {
+            Format::Safetensors => ("safetensors", "safetensors", "application/octet-stream"),
+            _ => ("json", "json", "application/json"),
         };
         let file = format!("{name}.{ext}");
-        status.set(match written {
-            Ok((bytes, mime)) => match download(&file, &bytes, mime) {
-                Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
-                Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
-            },
-            Err(e) => Status::Failed(format!("Cannot save this model: {e}")),
+        status.set(Status::Reading(format!("{file} (writing)")));
+        let message = js_sys::Uint8Array::from(&wire::encode_stack(&stack)[..]);
+        spawn_local(async move {
+            let result = match formats_worker::request(op, &file, &message).await {
+                Ok(bytes) => match download(&file, &bytes, mime) {
+                    Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
+                    Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
+                },
+                Err(e) => Status::Failed(format!("Cannot save this model: {e}")),
+            };
+            status.try_set(result);
         });
     };
     let message = move || match status.get() {

@@ -31,7 +31,7 @@ const server = await startServer(dist, 0, { 'content-security-policy': policy })
 const url = `http://127.0.0.1:${server.address().port}/`;
 const browser = await launch();
 try {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -51,6 +51,12 @@ try {
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(800);
   await page.getByRole('button', { name: 'Pause training' }).click();
+  // The model-file worker starts, reads and writes under the page's policy.
+  await page.locator('#open-model').setInputFiles(path.join(repo, 'examples/models/lstm-small.onnx'));
+  await page.locator('.model-info dd', { hasText: 'lstm-small.onnx' }).waitFor({ timeout: 10000 });
+  check(true, 'the model-file worker opens a model under the policy');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save-json').click()]);
+  check(download.suggestedFilename() === 'lstm-small.json', `and saves it (${download.suggestedFilename()})`);
   const seen = await page.evaluate(() => window.__violations.slice());
   check(seen.length === 0, `no policy violations while using the app${seen.length ? ': ' + seen.join(' | ') : ''}`);
   check(errors.length === 0, `no page errors${errors.length ? ': ' + errors.join(' | ') : ''}`);

@@ -12,6 +12,7 @@ use thiserror::Error;
 
 pub mod onnx;
 pub mod state_dict;
+pub mod wire;
 
 /// Largest model file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;

@@ -1,0 +1,53 @@
+//! `gatescope-formats-worker`: the page's model-file reader, a Web Worker loaded on the first
+//! "Open model…" or "Save". It holds the parsers (JSON, safetensors, ONNX) and the writers,
+//! so the app's own wasm does not: the first visit downloads none of them.
+//!
+//! Messages (JS arrays): in `[id, op, name, bytes]` with `op` one of `"load"` (bytes: a model
+//! file named `name`), `"json"` or `"safetensors"` (bytes: a model message of
+//! `gatescope_formats::wire`); out `[id, true, bytes]` (a model message, or the written
+//! file) or `[id, false, message]`. `["ready"]` is posted once, when messages can be sent.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use gatescope_formats::{load, state_dict, wire, LoadOptions};
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let msg = js_sys::Array::from(&ev.data());
+        let id = msg.get(0);
+        let op = msg.get(1).as_string().unwrap_or_default();
+        let name = msg.get(2).as_string().unwrap_or_default();
+        let bytes = js_sys::Uint8Array::new(&msg.get(3)).to_vec();
+        let result = match op.as_str() {
+            "load" => load(&name, &bytes, &LoadOptions::default()).map(|f| wire::encode(&f)),
+            "json" => wire::decode(&bytes)
+                .and_then(|f| state_dict::to_json(&f.stack))
+                .map(String::into_bytes),
+            "safetensors" => {
+                wire::decode(&bytes).and_then(|f| state_dict::to_safetensors(&f.stack))
+            }
+            other => Err(gatescope_formats::FormatError::Invalid(format!(
+                "unknown request {other:?}"
+            ))),
+        };
+        let (ok, payload): (bool, JsValue) = match result {
+            Ok(out) => (true, js_sys::Uint8Array::from(&out[..]).into()),
+            Err(e) => (false, JsValue::from_str(&e.to_string())),
+        };
+        let out = js_sys::Array::of3(&id, &JsValue::from_bool(ok), &payload);
+        let _ = reply_to.post_message(&out);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as the page: its handler must too.
+    on_message.forget();
+    let _ = scope.post_message(&js_sys::Array::of1(&JsValue::from_str("ready")));
+}
+
+/// Natively there is no worker; the readers are used directly (see the CLI).
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}
