@@ -7,6 +7,7 @@
 //! [`Cell::step`] is the two in a row.
 
 use super::activation::{self, sum_into, Act};
+use super::intervene::Interventions;
 use super::kernel::{padded, Panels};
 use super::params::{CellKind, Params};
 
@@ -64,6 +65,12 @@ pub struct Cell {
     /// The layer's options (ONNX features); `None` for PyTorch's plain cells, which take
     /// the vectorised path.
     options: Option<Box<Options>>,
+    /// Forced gates and states (see [`crate::intervene`]); `None` for none.
+    interventions: Option<Box<Interventions>>,
+    /// The step the next [`Cell::step_projected`] computes (interventions are per step).
+    t: usize,
+    /// Steps count down (a reverse direction).
+    backwards: bool,
 }
 
 /// The options of [`Params`] beyond PyTorch's cells, ready for the step.
@@ -106,6 +113,9 @@ impl Cell {
         });
         Self {
             options,
+            interventions: None,
+            t: 0,
+            backwards: false,
             kind,
             hidden: h,
             input: d,
@@ -120,6 +130,21 @@ impl Cell {
     pub fn kind(&self) -> CellKind {
         self.kind
     }
+
+    /// Forces gates and states while stepping (validated for this cell's kind and H; an
+    /// empty set removes them).
+    pub fn with_interventions(mut self, iv: Interventions) -> Self {
+        self.interventions = (!iv.is_empty()).then(|| Box::new(iv));
+        self
+    }
+
+    /// The step index the next step computes, counting down when `backwards`: the sequence
+    /// loop sets it, so interventions land on their steps.
+    pub fn start_at(&mut self, t: usize, backwards: bool) {
+        self.t = t;
+        self.backwards = backwards;
+    }
+
     pub fn hidden_size(&self) -> usize {
         self.hidden
     }
@@ -172,16 +197,30 @@ impl Cell {
     /// The recurrent side of [`Cell::step`], given the step's projection `xp` (from
     /// [`Cell::project`]).
     ///
-    /// With [`Params`]' options (peepholes, clip, GRU `linear_before_reset = 0`) the same
-    /// step takes [`Cell::step_with_options`] after the recurrent product.
+    /// With [`Params`]' options (peepholes, clip, GRU `linear_before_reset = 0`), or an
+    /// intervention at this step, the same step takes [`Cell::step_with_options`] after the
+    /// recurrent product.
     pub fn step_projected(&mut self, xp: &[f32], state: &mut State) {
         let h = self.hidden;
         debug_assert_eq!(state.h.len(), h);
         debug_assert_eq!(xp.len(), self.hp.len());
         self.whh.mul_vec(&state.h, &mut self.hp, PRE_LIMIT);
-        if let Some(mut options) = self.options.take() {
-            self.step_with_options(&mut options, xp, state);
-            self.options = Some(options);
+        let t = self.t;
+        self.t = if self.backwards {
+            t.saturating_sub(1)
+        } else {
+            t + 1
+        };
+        let iv = self
+            .interventions
+            .take_if(|iv| iv.active_at(t))
+            .map(|iv| (iv, t));
+        if self.options.is_some() || iv.is_some() {
+            let had = self.options.is_some();
+            let mut options = self.options.take().unwrap_or_default();
+            self.step_with_options(&mut options, xp, state, iv.as_ref());
+            self.options = had.then_some(options);
+            self.interventions = iv.map(|(iv, _)| iv);
             return;
         }
         let (hp, gates) = (&self.hp[..], &mut self.gates[..]);
@@ -234,33 +273,57 @@ impl Cell {
     /// GRU: `r`, `z` as usual but clipped; `n = tanh(clip(x_n + r ⊙ h_n))`, or with
     /// `linear_before_reset = 0`, `n = tanh(clip(x_n + W_hn (r ⊙ h_{t-1}) + b_hn))`.
     /// RNN: `h_t = tanh(clip(x + h))`.
-    fn step_with_options(&mut self, opt: &mut Options, xp: &[f32], state: &mut State) {
-        let h = self.hidden;
+    ///
+    /// With interventions at this step (`iv`: the set and the step), clamped gates replace
+    /// the computed ones before the state update uses them, and set states replace the
+    /// updated ones.
+    fn step_with_options(
+        &mut self,
+        opt: &mut Options,
+        xp: &[f32],
+        state: &mut State,
+        iv: Option<&(Box<Interventions>, usize)>,
+    ) {
+        let (h, kind) = (self.hidden, self.kind);
         let (hp, gates) = (&self.hp[..], &mut self.gates[..]);
         let lim = opt.clip;
         let clip = |z: f32| z.clamp(-lim, lim);
         let sig = |z: f32| activation::sigmoid(clip(z));
         let th = |z: f32| activation::tanh(clip(z));
         let pre = |k: usize| xp[k] + hp[k];
-        match self.kind {
+        // Clamped gates replace computed ones before anything uses them; a block computed
+        // later (o, n) is clamped again once it is.
+        let clamp = |gates: &mut [f32]| {
+            if let Some((iv, t)) = iv {
+                iv.clamp_gates(*t, kind, h, gates);
+            }
+        };
+        match kind {
             CellKind::Lstm => {
                 let p = |k: usize| opt.peephole.get(k).copied().unwrap_or(0.0);
                 for j in 0..h {
                     let c_prev = state.c[j];
-                    let i = sig(pre(j) + p(j) * c_prev);
-                    let f = sig(pre(h + j) + p(h + j) * c_prev);
-                    let g = th(pre(2 * h + j));
-                    let c = f * c_prev + i * g;
-                    let o = sig(pre(3 * h + j) + p(2 * h + j) * c);
-                    [gates[j], gates[h + j], gates[2 * h + j], gates[3 * h + j]] = [i, f, g, o];
-                    state.c[j] = c;
-                    state.h[j] = o * activation::tanh(c);
+                    gates[j] = sig(pre(j) + p(j) * c_prev);
+                    gates[h + j] = sig(pre(h + j) + p(h + j) * c_prev);
+                    gates[2 * h + j] = th(pre(2 * h + j));
+                }
+                clamp(gates);
+                for j in 0..h {
+                    state.c[j] = gates[h + j] * state.c[j] + gates[j] * gates[2 * h + j];
+                }
+                for j in 0..h {
+                    gates[3 * h + j] = sig(pre(3 * h + j) + p(2 * h + j) * state.c[j]);
+                }
+                clamp(gates);
+                for j in 0..h {
+                    state.h[j] = gates[3 * h + j] * activation::tanh(state.c[j]);
                 }
             }
             CellKind::Gru => {
                 for (j, gate) in gates[..2 * h].iter_mut().enumerate() {
                     *gate = sig(pre(j));
                 }
+                clamp(gates);
                 if let Some((w_hn, rh, out)) = &mut opt.reset_first {
                     for (dst, (r, hv)) in rh.iter_mut().zip(gates.iter().zip(&state.h)) {
                         *dst = r * hv;
@@ -274,6 +337,7 @@ impl Cell {
                         gates[2 * h + j] = th(xp[2 * h + j] + gates[j] * hp[2 * h + j]);
                     }
                 }
+                clamp(gates);
                 for j in 0..h {
                     let (z, n) = (gates[h + j], gates[2 * h + j]);
                     state.h[j] = (1.0 - z) * n + z * state.h[j];
@@ -284,6 +348,20 @@ impl Cell {
                     state.h[j] = th(pre(j));
                 }
             }
+        }
+        if let Some((iv, t)) = iv {
+            iv.set_states(*t, state);
+        }
+    }
+}
+
+impl Default for Options {
+    /// PyTorch's plain cell: the options path then computes exactly what the fast one does.
+    fn default() -> Self {
+        Self {
+            peephole: Vec::new(),
+            clip: f32::INFINITY,
+            reset_first: None,
         }
     }
 }

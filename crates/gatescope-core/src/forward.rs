@@ -4,6 +4,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 
 use super::cell::{Cell, State};
 use super::error::{ModelError, Result};
+use super::intervene::Interventions;
 use super::params::{check_finite, check_size, CellKind, Params, MAX_STEPS};
 use super::trace::{Series, Trace};
 
@@ -236,9 +237,29 @@ impl ForwardRun {
         self.done == self.trace.steps()
     }
 
+    /// Runs with `iv` forced inside the steps (see [`crate::intervene`]); steps already
+    /// computed are kept, so a run resumed at `from` gets `iv` for steps `from..` only.
+    ///
+    /// Errors: `iv` checked for another cell kind or hidden size.
+    pub fn with_interventions(mut self, iv: Interventions) -> Result<Self> {
+        let shape = (self.trace.kind, self.trace.hidden_size());
+        if iv.shape() != shape {
+            return Err(ModelError::Format(format!(
+                "interventions for a {} with H = {} cannot run on a {} with H = {}",
+                iv.shape().0.name().to_ascii_uppercase(),
+                iv.shape().1,
+                shape.0.name().to_ascii_uppercase(),
+                shape.1
+            )));
+        }
+        self.cell = self.cell.with_interventions(iv);
+        Ok(self)
+    }
+
     /// Computes up to `max_steps` more steps; returns [`ForwardRun::is_done`].
     pub fn advance(&mut self, max_steps: usize) -> bool {
         let t0 = self.done;
+        self.cell.start_at(t0, false);
         let t_end = t0.saturating_add(max_steps).min(self.trace.steps());
         let Trace {
             x, series, extents, ..
@@ -324,6 +345,7 @@ pub fn forward_with(
     let Trace {
         x, series, extents, ..
     } = &mut trace;
+    cell.start_at(0, false);
     run_steps(
         cell,
         x.view(),
@@ -352,8 +374,10 @@ pub fn forward_directed(
         x, series, extents, ..
     } = &mut trace;
     let last = x.nrows() - 1;
+    let mut cell = Cell::new(params);
+    cell.start_at(last, true);
     run_steps(
-        &mut Cell::new(params),
+        &mut cell,
         x.slice(ndarray::s![..;-1, ..]),
         &mut state,
         &mut Vec::new(),

@@ -17,6 +17,7 @@ pub mod cell;
 pub mod error;
 pub mod examples;
 pub mod forward;
+pub mod intervene;
 pub mod io;
 pub mod kernel;
 pub mod optim;
@@ -33,6 +34,7 @@ pub use backward::{backward, mse_loss, Grads};
 pub use cell::{sigmoid, Cell, State};
 pub use error::{ModelError, Result};
 pub use forward::{forward, forward_directed, ForwardRun, InitialState, MAX_TRACE_ENTRIES};
+pub use intervene::{Intervention, Interventions};
 pub use optim::{AdamConfig, Optimizer, SgdConfig};
 pub use params::{
     CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_LAYER_INPUT, MAX_STEPS,

@@ -252,6 +252,21 @@ impl StackTrace {
     }
 }
 
+impl From<Trace> for StackTrace {
+    /// The one trace of a one-layer, one-direction model (its output is its h).
+    fn from(trace: Trace) -> Self {
+        let output = trace
+            .get(Series::H)
+            .expect("every cell records h")
+            .to_owned();
+        Self {
+            traces: vec![trace],
+            output,
+            bidirectional: false,
+        }
+    }
+}
+
 /// Runs every layer and direction of `stack` over `x` (`[T, D]`).
 ///
 /// `init` holds one [`InitialState`] per layer-direction, in PyTorch's order (as

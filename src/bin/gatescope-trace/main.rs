@@ -20,10 +20,11 @@ use std::process::ExitCode;
 
 use gatescope::model::{
     backward, forward_stack, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind,
-    InitialState, ModelError, StackTrace,
+    ForwardRun, InitialState, Intervention, Interventions, ModelError, Stack, StackTrace,
 };
 use gatescope_formats::{self as formats, FormatError, LoadOptions, ModelFile};
 
+mod flags;
 mod output;
 
 use output::{write_csv, write_json, Training};
@@ -32,7 +33,8 @@ const NAME: &str = "gatescope-trace";
 
 const SYNOPSIS: &str = "gatescope-trace --model MODEL.(json|safetensors|onnx) \
 (--input TEXT | --input-file X.json) [--cell lstm|gru|rnn] [--prefix NAME] [--h0=V,V,..] \
-[--c0=V,V,..] [--target Y.json] [--format json|csv]";
+[--c0=V,V,..] [--clamp GATE[:UNIT][@T0..T1]=VALUE].. [--set c|h:UNIT@T=VALUE].. \
+[--target Y.json] [--format json|csv]";
 
 const HELP: &str = "\
 Run a recurrent cell over a sequence and print every gate and state at every step.
@@ -61,6 +63,15 @@ Options:
   --h0 V,V,..            Initial hidden state, layers x directions x H values in
                          PyTorch's order (layer-major, then direction; default zeros).
   --c0 V,V,..            Initial cell state, likewise (LSTM only; default zeros).
+  --clamp GATE[:UNIT][@T0..T1]=VALUE
+                         Force a gate (i f g o for LSTM, r z n for GRU) of one unit, or
+                         of all when :UNIT is left out, to VALUE at steps T0 to T1
+                         (inclusive; @T for one step; all steps when left out). Units
+                         and steps count from 1. Repeatable. The gate's value is what the
+                         state update uses, so the trace follows it from there on.
+  --set c|h:UNIT@T=VALUE Overwrite the cell state c (LSTM) or hidden state h of one unit
+                         after step T; the next step reads it. Repeatable.
+                         --clamp and --set work on one-layer models that run forward.
   --target Y.json        Targets for the hidden states, a JSON list [[y_1..y_H], ...] of
                          T steps (a flat list when H = 1). Adds the loss and its
                          gradients to the output (JSON only; one-layer, one-direction
@@ -117,6 +128,8 @@ struct Args {
     input: Input,
     cell: Option<CellKind>,
     prefix: Option<String>,
+    /// `--clamp` and `--set`, in the order given.
+    interventions: Vec<Intervention>,
     h0: Option<String>,
     c0: Option<String>,
     target: Option<String>,
@@ -130,7 +143,9 @@ enum Command {
 }
 
 /// Options that take a value, with the placeholder shown in error messages.
-const VALUED: [(&str, &str); 9] = [
+const VALUED: [(&str, &str); 11] = [
+    ("--clamp", "GATE[:UNIT][@T0..T1]=VALUE"),
+    ("--set", "c|h:UNIT@T=VALUE"),
     ("--model", "FILE"),
     ("--cell", "lstm|gru|rnn"),
     ("--prefix", "NAME"),
@@ -170,7 +185,8 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Command::Help);
     }
-    let mut values: [Option<String>; 9] = Default::default();
+    let mut values: [Option<String>; 11] = Default::default();
+    let mut interventions = Vec::new();
     let mut it = args.into_iter().peekable();
     while let Some(arg) = it.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -203,12 +219,14 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                 }
             },
         };
-        if values[k].is_some() {
-            return Err(format!("{name} is given more than once"));
+        match name {
+            "--clamp" => interventions.push(flags::clamp(&value)?),
+            "--set" => interventions.push(flags::set(&value)?),
+            _ if values[k].is_some() => return Err(format!("{name} is given more than once")),
+            _ => values[k] = Some(value),
         }
-        values[k] = Some(value);
     }
-    let [model, cell, prefix, input, input_file, h0, c0, target, format] = values;
+    let [_, _, model, cell, prefix, input, input_file, h0, c0, target, format] = values;
     let model = match model {
         None => return Err(format!("missing --model FILE; usage: {SYNOPSIS}")),
         Some(m) if m.is_empty() => return Err("--model needs a value (FILE)".into()),
@@ -266,6 +284,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         input,
         cell,
         prefix,
+        interventions,
         h0,
         c0,
         target,
@@ -324,6 +343,33 @@ fn states(text: &str, n: usize, hidden: usize, what: &str) -> Result<Vec<Vec<f32
     Ok(all.chunks(hidden.max(1)).map(<[f32]>::to_vec).collect())
 }
 
+/// The forward pass with `--clamp` / `--set` forced inside its steps (one-layer models).
+fn intervened(
+    args: &Args,
+    stack: &Stack,
+    x: ndarray::ArrayView2<'_, f32>,
+    init: &[InitialState],
+) -> Result<StackTrace, String> {
+    let Some(params) = stack.as_single() else {
+        return Err(format!(
+            "--clamp / --set work on one-layer models that run forward; {} has {} layer(s), \
+             {} direction(s)",
+            args.model,
+            stack.num_layers(),
+            stack.directions()
+        ));
+    };
+    let (kind, h) = (params.kind(), params.hidden_size());
+    let iv = Interventions::new(kind, h, args.interventions.clone())
+        .map_err(|e| format!("--clamp / --set: {}", model_message(&e)))?;
+    let first = init.first().cloned().unwrap_or_default();
+    let mut run = ForwardRun::new(params, x, &first)
+        .and_then(|r| r.with_interventions(iv))
+        .map_err(|e| model_message(&e))?;
+    run.advance(usize::MAX);
+    Ok(StackTrace::from(run.finish()))
+}
+
 /// Loads everything, runs the forward pass (and with a target, the backward pass), and
 /// returns the results or the error line.
 fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
@@ -372,11 +418,21 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
         }
     };
 
-    let run = forward_stack(stack, x.view(), &init).map_err(|e| model_message(&e))?;
+    let run = if args.interventions.is_empty() {
+        forward_stack(stack, x.view(), &init).map_err(|e| model_message(&e))?
+    } else {
+        intervened(args, stack, x.view(), &init)?
+    };
     let bidirectional = stack.is_bidirectional();
     let Some(path) = &args.target else {
         return Ok((run, bidirectional, None));
     };
+    if !args.interventions.is_empty() {
+        return Err(
+            "--target: gradients are for the model as it is; drop --clamp / --set to get them"
+                .into(),
+        );
+    }
     let Some(params) = stack.as_single() else {
         return Err(format!(
             "--target: gradients are computed for one-layer models that run forward only; {} has \
