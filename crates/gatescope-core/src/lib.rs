@@ -16,6 +16,7 @@ pub mod backward;
 pub mod cell;
 pub mod error;
 pub mod examples;
+pub mod explain;
 pub mod forward;
 pub mod intervene;
 pub mod io;
