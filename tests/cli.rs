@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::temp::TempFile;
+use common::temp::{matrix, TempFile};
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 
@@ -125,21 +125,6 @@ fn batch0(t: &Value) -> Vec<Vec<f64>> {
     let s = shape(t);
     assert_eq!(s[1], 1, "expected batch 1");
     data(t).chunks(s[2]).map(|r| r.to_vec()).collect()
-}
-
-/// A JSON `[T][K]` array from the CLI output as f64.
-fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
 }
 
 fn symbols(cell: &str) -> &'static [&'static str] {

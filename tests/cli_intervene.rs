@@ -6,6 +6,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
+use common::temp::matrix;
+
 const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
 
 fn seed() -> String {
@@ -26,20 +30,6 @@ fn run(extra: &[&str]) -> (Option<i32>, Value, String) {
         json,
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-fn matrix(v: &Value) -> Vec<Vec<f64>> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

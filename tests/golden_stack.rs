@@ -407,3 +407,27 @@ fn a_perturbed_weight_is_caught_where_it_acts() {
         }
     }
 }
+
+/// The app hands the stack layer 0's forward trace it already has: reused when it is that
+/// layer's trace from the same start, ignored otherwise (same result either way).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_given_first_layer_trace_never_changes_the_result() {
+    for case in &load_cases() {
+        let inp = input(case);
+        let full = run(&inp);
+        let after = gatescope::model::forward_stack_after(&inp.stack, &full.traces()[0], &inp.init);
+        assert_eq!(after.unwrap(), full, "{}", inp.id);
+        // Layer 0 from zeros, while the case starts elsewhere: not its trace, so not reused.
+        let p = &inp.stack.layers()[0];
+        let zero_start =
+            gatescope::model::forward(p, inp.x.view(), &InitialState::default()).unwrap();
+        let after = gatescope::model::forward_stack_after(&inp.stack, &zero_start, &inp.init);
+        assert_eq!(
+            after.unwrap(),
+            full,
+            "{}: from a trace of another start",
+            inp.id
+        );
+    }
+}

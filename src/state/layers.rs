@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{forward_stack, Direction, InitialState, Stack};
+use crate::model::{forward_stack_after, Direction, InitialState, Stack};
 
 use super::session::{work_per_step, SharedTrace};
 
@@ -69,7 +69,8 @@ impl Layers {
             return Ok(());
         }
         self.check_steps(base.steps())?;
-        let run = forward_stack(&self.stack, base.x(), &self.init).map_err(|e| e.to_string())?;
+        // Layer 0's forward trace is `base` itself (resumed from the edited step): reused.
+        let run = forward_stack_after(&self.stack, base, &self.init).map_err(|e| e.to_string())?;
         self.traces = run
             .into_traces()
             .into_iter()
@@ -124,7 +125,7 @@ mod tests {
     use gatescope_formats::{Format, ModelFile};
 
     use super::*;
-    use crate::model::{CellKind, InitConfig, Params, Series};
+    use crate::model::{forward_stack, CellKind, InitConfig, Params, Series};
     use crate::state::Session;
 
     /// A stack of `layers` layers, both directions when `bidi`, seeded per layer-direction.

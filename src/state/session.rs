@@ -140,6 +140,9 @@ pub struct Session {
     model_rev: u64,
     /// `model_rev` of the weights that computed `trace`.
     trace_rev: u64,
+    /// Unique in the page for every model shown (unlike `model_rev`, which a new session
+    /// starts again), so a message about one model is never shown for another.
+    model_id: u64,
     /// Layer 0's initial state (a file's own; zeros otherwise).
     init0: InitialState,
     /// The other layers and directions of a stacked or bidirectional model.
@@ -190,6 +193,7 @@ impl Session {
             pending: None,
             model_rev: 0,
             trace_rev: 0,
+            model_id: next_model_id(),
             init0: InitialState::default(),
             layers: None,
         })
@@ -281,6 +285,17 @@ impl Session {
             Ok(run) => self.run(run, base),
             Err(e) => self.error = Some(e.to_string()),
         }
+    }
+
+    /// New weights: traces of the old ones are not resumed, and messages about them lapse.
+    fn bump_model(&mut self) {
+        self.model_rev += 1;
+        self.model_id = next_model_id();
+    }
+
+    /// Changes with every model shown, in the whole page (see [`Session::bump_model`]).
+    pub fn model_id(&self) -> u64 {
+        self.model_id
     }
 
     /// Puts `trace` (computed by weights `rev`) on show, with the other layers' traces for
@@ -406,7 +421,7 @@ impl Session {
         self.params = params;
         self.layers = None;
         self.init0 = InitialState::default();
-        self.model_rev += 1;
+        self.bump_model();
         self.model_error = None;
         self.set_x(x);
     }
@@ -460,7 +475,7 @@ impl Session {
         self.params = stack.layers()[0].clone();
         self.init0 = file.init.first().cloned().unwrap_or_default();
         self.layers = layers;
-        self.model_rev += 1;
+        self.bump_model();
         self.model_error = None;
         self.set_x(&x);
         notice
@@ -512,7 +527,7 @@ impl Session {
         self.params = params;
         self.layers = None;
         self.init0 = InitialState::default();
-        self.model_rev += 1;
+        self.bump_model();
         self.model_error = None;
         if let (Some(text), true) = (self.typed.clone(), old.ncols() == d && self.error.is_none()) {
             self.set_input(&text);
@@ -596,6 +611,12 @@ pub struct SharedTrace {
     trace: Arc<Trace>,
     id: u64,
     base: Option<(u64, usize)>,
+}
+
+static NEXT_MODEL_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_model_id() -> u64 {
+    NEXT_MODEL_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 static NEXT_TRACE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

@@ -282,6 +282,19 @@ impl ForwardRun {
     }
 }
 
+/// Refuses a trace of more than [`MAX_TRACE_ENTRIES`] values (`entries` counted in `u64`).
+pub(crate) fn check_entries(entries: u64, what: &'static str) -> Result<()> {
+    if entries > MAX_TRACE_ENTRIES {
+        return Err(ModelError::Size {
+            what,
+            value: usize::try_from(entries).unwrap_or(usize::MAX),
+            min: 1,
+            max: MAX_TRACE_ENTRIES as usize,
+        });
+    }
+    Ok(())
+}
+
 /// Checks `x` and `init` against `params` (see [`forward`]'s errors) and builds the
 /// initial state and a trace of `x` with every step still zero.
 fn prepare(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Result<(State, Trace)> {
@@ -295,15 +308,7 @@ fn prepare(params: &Params, x: ArrayView2<'_, f32>, init: &InitialState) -> Resu
     }
     check_size("sequence length T", t_len, MAX_STEPS)?;
     let hidden = params.hidden_size();
-    let entries = t_len as u64 * hidden as u64;
-    if entries > MAX_TRACE_ENTRIES {
-        return Err(ModelError::Size {
-            what: "trace size T·H",
-            value: usize::try_from(entries).unwrap_or(usize::MAX),
-            min: 1,
-            max: MAX_TRACE_ENTRIES as usize,
-        });
-    }
+    check_entries(t_len as u64 * hidden as u64, "trace size T·H")?;
     check_finite("input x", x.iter(), &[t_len, d])?;
     let state = init.resolve(params)?;
     let (h0, c0) = (Array1::from(state.h.clone()), Array1::from(state.c.clone()));

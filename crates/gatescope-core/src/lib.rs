@@ -41,7 +41,9 @@ pub use params::{
     CellKind, ClassicView, InitConfig, Params, MAX_HIDDEN, MAX_INPUT, MAX_LAYER_INPUT, MAX_STEPS,
 };
 pub use parse::{parse_sequence, parse_sequence_limited, parse_vector, ParseError};
-pub use stack::{forward_stack, layer_name, Direction, Stack, StackTrace, MAX_LAYERS};
+pub use stack::{
+    forward_stack, forward_stack_after, layer_name, Direction, Stack, StackTrace, MAX_LAYERS,
+};
 pub use tasks::{Loss, Sample, Task};
 pub use trace::{Range, Series, Trace};
 pub use train::{readout_loss, EvalReport, LossGrad, Model, SampleGrads};

@@ -15,7 +15,7 @@
 use ndarray::{concatenate, Array2, ArrayView2, Axis};
 
 use super::error::{ModelError, Result};
-use super::forward::{forward_directed, InitialState, MAX_TRACE_ENTRIES};
+use super::forward::{check_entries, forward_directed, InitialState};
 use super::params::{check_size, CellKind, Params, MAX_INPUT};
 use super::trace::{Series, Trace};
 
@@ -279,6 +279,45 @@ pub fn forward_stack(
     x: ArrayView2<'_, f32>,
     init: &[InitialState],
 ) -> Result<StackTrace> {
+    run_stack(stack, x, init, None)
+}
+
+/// [`forward_stack`] over `first.x()`, where `first` is layer 0's forward trace already
+/// computed (the app keeps it, resumed from the edited step): it is reused rather than
+/// computed again when it is that layer's trace from the same initial state; otherwise
+/// every layer is computed.
+pub fn forward_stack_after(
+    stack: &Stack,
+    first: &Trace,
+    init: &[InitialState],
+) -> Result<StackTrace> {
+    run_stack(stack, first.x(), init, Some(first))
+}
+
+/// True when `first` is what layer 0's forward direction computes from `init`.
+fn is_first_layer(stack: &Stack, first: &Trace, init: &InitialState) -> bool {
+    let p = &stack.layers[0];
+    let same_start = |given: &[f32], had: &ndarray::Array1<f32>| {
+        if given.is_empty() {
+            had.iter().all(|&v| v == 0.0)
+        } else {
+            had.as_slice() == Some(given)
+        }
+    };
+    !stack.reverse
+        && !first.is_reverse()
+        && (first.kind(), first.hidden_size(), first.input_size())
+            == (p.kind(), p.hidden_size(), p.input_size())
+        && same_start(&init.h0, first.h0())
+        && same_start(&init.c0, first.c0())
+}
+
+fn run_stack(
+    stack: &Stack,
+    x: ArrayView2<'_, f32>,
+    init: &[InitialState],
+    first: Option<&Trace>,
+) -> Result<StackTrace> {
     let n = stack.layers.len();
     if !init.is_empty() && init.len() != n {
         return Err(ModelError::shape(
@@ -287,16 +326,12 @@ pub fn forward_stack(
             init.len(),
         ));
     }
-    let entries = stack.trace_entries(x.nrows());
-    if entries > MAX_TRACE_ENTRIES {
-        return Err(ModelError::Size {
-            what: "trace size T·(values per step, all layers)",
-            value: usize::try_from(entries).unwrap_or(usize::MAX),
-            min: 1,
-            max: MAX_TRACE_ENTRIES as usize,
-        });
-    }
+    check_entries(
+        stack.trace_entries(x.nrows()),
+        "trace size T·(values per step, all layers)",
+    )?;
     let zeros = InitialState::default();
+    let reuse = first.filter(|f| is_first_layer(stack, f, init.first().unwrap_or(&zeros)));
     let dirs = stack.directions();
     let mut traces: Vec<Trace> = Vec::with_capacity(n);
     let mut input = x.to_owned();
@@ -304,6 +339,10 @@ pub fn forward_stack(
         let from = traces.len();
         for d in 0..dirs {
             let k = layer * dirs + d;
+            if let (0, Some(f)) = (k, reuse) {
+                traces.push(f.clone());
+                continue;
+            }
             let trace = forward_directed(
                 &stack.layers[k],
                 input.view(),
