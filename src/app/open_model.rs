@@ -26,7 +26,12 @@ enum Status {
 }
 
 /// Reads `file` and shows its model, or says why not.
-fn open(file: web_sys::File, set_session: WriteSignal<Session>, status: RwSignal<Status>) {
+fn open(
+    file: web_sys::File,
+    set_session: WriteSignal<Session>,
+    status: RwSignal<Status>,
+    opened: StoredValue<u64>,
+) {
     let name = file.name();
     if Format::from_file_name(&name).is_none() {
         status.set(Status::Failed(format!(
@@ -63,6 +68,7 @@ fn open(file: web_sys::File, set_session: WriteSignal<Session>, status: RwSignal
                 set_session.try_update(|s| {
                     notice = s.load_file(&name, model);
                     error = s.model_error().map(str::to_string);
+                    opened.try_set_value(s.model_id());
                 });
                 match error {
                     Some(e) => Status::Failed(e),
@@ -121,11 +127,22 @@ pub fn OpenModel() -> impl IntoView {
     let SessionRead(session) = expect_context();
     let SessionWrite(set_session) = expect_context();
     let status = RwSignal::new(Status::Idle);
-    let dragging = use_file_drop(move |file| open(file, set_session, status));
+    // A message is about the model shown when it was written: once another model is shown
+    // (the cell switched, the seed example, a trained model), it lapses.
+    let opened = StoredValue::new(0u64);
+    let model_id = Memo::new(move |_| session.with(Session::model_id));
+    Effect::new(move |prev: Option<u64>| {
+        let id = model_id.get();
+        if prev.is_some_and(|p| p != id) && opened.get_value() != id {
+            status.set(Status::Idle);
+        }
+        id
+    });
+    let dragging = use_file_drop(move |file| open(file, set_session, status, opened));
     let on_pick = move |ev: leptos::ev::Event| {
         let input = event_target::<HtmlInputElement>(&ev);
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            open(file, set_session, status);
+            open(file, set_session, status, opened);
         }
         // The same file picked again (after fixing it) must fire a change again.
         input.set_value("");
