@@ -127,12 +127,20 @@ pub fn App() -> impl IntoView {
             let layers = match s.layers() {
                 Some(l) => {
                     let st = l.stack();
-                    let bi = if st.is_bidirectional() {
+                    let n = st.num_layers();
+                    let count = if n == 1 {
+                        String::new()
+                    } else {
+                        format!(" · {n} layers")
+                    };
+                    let dir = if st.is_bidirectional() {
                         " · bidirectional"
+                    } else if st.is_reverse() {
+                        " · reverse"
                     } else {
                         ""
                     };
-                    format!(" · {} layers{bi}", st.num_layers())
+                    format!("{count}{dir}")
                 }
                 None => String::new(),
             };

@@ -218,7 +218,10 @@ mod tests {
         let notice = s
             .load_file("rnn.json", file(stack(CellKind::Rnn, 2, false, 4, 1)))
             .expect("a notice");
-        assert!(notice.contains("trimmed to its first 1"), "{notice}");
+        assert!(
+            notice.contains("reads 1 value per step; each step was trimmed to its first 1."),
+            "{notice}"
+        );
         assert_eq!(s.trace().get(Series::H).unwrap().dim(), (5, 4));
     }
 

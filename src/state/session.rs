@@ -453,7 +453,7 @@ impl Session {
             self.model_error = Some(format!("{name}: {e}"));
             return None;
         }
-        let values = |n: usize| if n == 1 { "1 value" } else { "values" };
+        let values = |n: usize| if n == 1 { "value" } else { "values" };
         let notice = match d.cmp(&old.ncols()) {
             std::cmp::Ordering::Equal => None,
             std::cmp::Ordering::Greater => Some(format!(
