@@ -28,7 +28,7 @@ fn the_seed_examples_equations_give_pytorchs_gates() {
     let tr = forward(&p, x.view(), &InitialState::default()).unwrap();
     for t in 0..5 {
         for u in 0..4 {
-            let b = breakdown(&p, &tr, t, u).unwrap();
+            let b = breakdown(&p, &tr, t, u, &[]).unwrap();
             assert_eq!(b.gates.len(), 4);
             // [h_{t-1}; x_t]: H terms on h first, then D on x, as in the article's W_k.
             let sources: Vec<Source> = b.gates[0].sum.terms.iter().map(|t| t.source).collect();
@@ -91,7 +91,7 @@ fn gru_and_rnn_equations_give_the_trace() {
         let tr = forward(&p, x.view(), &init).unwrap();
         for t in 0..9 {
             for u in 0..6 {
-                let b = breakdown(&p, &tr, t, u).unwrap();
+                let b = breakdown(&p, &tr, t, u, &[]).unwrap();
                 let h = f64::from(b.h);
                 match kind {
                     CellKind::Gru => {
@@ -126,7 +126,7 @@ fn the_largest_terms_and_the_others_add_up() {
     let p = Params::init(CellKind::Lstm, 40, 3, InitConfig::default()).unwrap();
     let x = Array2::from_elem((3, 3), 0.7f32);
     let tr = forward(&p, x.view(), &InitialState::default()).unwrap();
-    let b = breakdown(&p, &tr, 2, 17).unwrap();
+    let b = breakdown(&p, &tr, 2, 17, &[]).unwrap();
     let sum = &b.gates[1].sum;
     assert_eq!(sum.terms.len(), 43);
     let (shown, others) = sum.largest(12);
@@ -145,6 +145,55 @@ fn the_largest_terms_and_the_others_add_up() {
         .fold(0.0, f64::max);
     assert!(smallest_shown >= biggest_left);
     assert_eq!(sum.largest(100).1, 0.0);
-    assert!(breakdown(&p, &tr, 3, 0).is_err());
-    assert!(breakdown(&p, &tr, 0, 40).is_err());
+    assert!(breakdown(&p, &tr, 3, 0, &[]).is_err());
+    assert!(breakdown(&p, &tr, 0, 40, &[]).is_err());
+}
+
+#[test]
+fn forced_values_are_marked_and_the_weights_own_values_kept() {
+    use gatescope::model::{ForwardRun, Intervention, Interventions};
+    let p = Params::init(CellKind::Lstm, 5, 2, InitConfig::default()).unwrap();
+    let x = Array2::from_shape_fn((6, 2), |(t, d)| (t as f32 - d as f32) * 0.3);
+    let plain = forward(&p, x.view(), &InitialState::default()).unwrap();
+    let list = vec![
+        Intervention {
+            series: Series::F,
+            unit: Some(1),
+            steps: 2..=3,
+            value: 1.0,
+        },
+        Intervention {
+            series: Series::C,
+            unit: None,
+            steps: 4..=4,
+            value: 0.0,
+        },
+    ];
+    let iv = Interventions::new(CellKind::Lstm, 5, list.clone()).unwrap();
+    let mut run = ForwardRun::new(&p, x.view(), &InitialState::default())
+        .unwrap()
+        .with_interventions(iv)
+        .unwrap();
+    run.advance(usize::MAX);
+    let tr = run.finish();
+    let b = breakdown(&p, &tr, 2, 1, &list).unwrap();
+    assert_eq!(b.forced, [Series::F]);
+    let f = &b.gates[1];
+    assert!(f.forced && f.value == 1.0);
+    // Before step 2 nothing differs, so the weights give step 2's plain forget gate.
+    close(
+        f64::from(f.natural),
+        f64::from(plain.get(Series::F).unwrap()[[2, 1]]),
+        1e-6,
+        "natural f",
+    );
+    for g in b.gates.iter().filter(|g| !g.forced) {
+        close(f64::from(g.natural), f64::from(g.value), 1e-6, "unforced");
+    }
+    // Unit 0 is not clamped; step 4 sets every unit's c.
+    assert!(breakdown(&p, &tr, 2, 0, &list).unwrap().forced.is_empty());
+    let b4 = breakdown(&p, &tr, 4, 3, &list).unwrap();
+    assert_eq!(b4.forced, [Series::C]);
+    assert_eq!(b4.c, Some(0.0));
+    assert!(!b4.is_forced(Series::F));
 }

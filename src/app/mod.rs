@@ -23,6 +23,8 @@ mod value_table;
 
 use leptos::prelude::*;
 
+use crate::model::explain::Breakdown;
+use crate::model::Series;
 use crate::state::{Playback, Session, SharedTrace};
 
 pub use compare_panel::ComparePanel;
@@ -62,6 +64,21 @@ pub struct SelectionRead(pub ReadSignal<Option<(usize, usize)>>);
 /// The selected (step, unit), write side.
 #[derive(Clone, Copy)]
 pub struct SelectionWrite(pub WriteSignal<Option<(usize, usize)>>);
+
+/// What the step explainer and the cell diagram show, shared so both follow the same unit,
+/// step and walk-through part.
+#[derive(Clone, Copy)]
+pub struct Explained {
+    /// The explained unit's breakdown at the current step (the core's own numbers), or why
+    /// there is none (a reverse direction, ONNX's options).
+    pub breakdown: Memo<Result<Breakdown, String>>,
+    /// The explained unit, 0-based (clamped to H where it is read).
+    pub unit: RwSignal<usize>,
+    /// The "Walk through this step" part on show ([`crate::state::walkthrough::parts`]).
+    pub walk: RwSignal<Option<usize>>,
+    /// A heatmap cell to ring, (series, step, unit), while a number it gave is hovered.
+    pub highlight: RwSignal<Option<(Series, usize, usize)>>,
+}
 
 /// Captions of the value tables the user has opened, so a table stays open when its panel
 /// is rebuilt (a cell switch, compare mode toggled).

@@ -12,6 +12,7 @@ pub mod presets;
 pub mod selection;
 pub mod session;
 pub mod training;
+pub mod walkthrough;
 
 pub use layers::Layers;
 pub use playback::Playback;

@@ -11,8 +11,8 @@ use ndarray::{s, Array2, Axis};
 use super::layers::Layers;
 use super::presets::{format_sequence, Preset};
 use crate::model::{
-    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Params,
-    Stack, Trace,
+    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState,
+    Intervention, Interventions, Params, Series, Stack, Trace,
 };
 use gatescope_formats::ModelFile;
 use ndarray::ArrayView2;
@@ -147,6 +147,8 @@ pub struct Session {
     init0: InitialState,
     /// The other layers and directions of a stacked or bidirectional model.
     layers: Option<Layers>,
+    /// Gates and states forced inside layer 0's forward pass (see [`Session::set_interventions`]).
+    interventions: Vec<Intervention>,
 }
 
 /// Multiply-adds above which a new trace is computed in chunks across frames instead of
@@ -196,6 +198,7 @@ impl Session {
             model_id: next_model_id(),
             init0: InitialState::default(),
             layers: None,
+            interventions: Vec::new(),
         })
     }
 
@@ -281,6 +284,10 @@ impl Session {
             Ok(run) => (Ok(run), base),
             Err(_) => (ForwardRun::new(&self.params, x.view(), &self.init0), None),
         };
+        let run = run.and_then(|run| match self.checked_interventions() {
+            Some(iv) => run.with_interventions(iv),
+            None => Ok(run),
+        });
         match run {
             Ok(run) => self.run(run, base),
             Err(e) => self.error = Some(e.to_string()),
@@ -288,9 +295,51 @@ impl Session {
     }
 
     /// New weights: traces of the old ones are not resumed, and messages about them lapse.
+    /// Interventions on gates or units the new model lacks are dropped.
     fn bump_model(&mut self) {
         self.model_rev += 1;
         self.model_id = next_model_id();
+        let (kind, h) = (self.params.kind(), self.params.hidden_size());
+        self.interventions
+            .retain(|iv| Series::of(kind).contains(&iv.series) && iv.unit.is_none_or(|u| u < h));
+    }
+
+    /// The interventions, validated for the current weights (`None` when there are none).
+    fn checked_interventions(&self) -> Option<Interventions> {
+        if self.interventions.is_empty() {
+            return None;
+        }
+        let (kind, h) = (self.params.kind(), self.params.hidden_size());
+        Interventions::new(kind, h, self.interventions.clone()).ok()
+    }
+
+    /// The gates and states forced inside the forward pass (layer 0's forward direction;
+    /// the layers above read its forced output).
+    pub fn interventions(&self) -> &[Intervention] {
+        &self.interventions
+    }
+
+    /// Replaces the interventions and recomputes the trace from the first step where the
+    /// old or the new ones act (earlier steps are unchanged). A list the model cannot run
+    /// (a gate it lacks, a unit past H, a value that is not finite, empty steps) is refused
+    /// with its message, and nothing changes.
+    pub fn set_interventions(&mut self, list: Vec<Intervention>) -> Result<(), String> {
+        let (kind, h) = (self.params.kind(), self.params.hidden_size());
+        Interventions::new(kind, h, list.clone()).map_err(|e| e.to_string())?;
+        let first = |l: &[Intervention]| l.iter().map(|iv| *iv.steps.start()).min();
+        let from = match (first(&self.interventions), first(&list)) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b).unwrap_or(0),
+        };
+        self.interventions = list;
+        // From the last valid input; typed text that does not parse keeps its message.
+        let stale = self.error.take();
+        let x = self.x().to_owned();
+        self.rerun_from(x, from);
+        if self.error.is_none() {
+            self.error = stale;
+        }
+        Ok(())
     }
 
     /// Changes with every model shown, in the whole page (see [`Session::bump_model`]).
@@ -509,6 +558,27 @@ impl Session {
         match &self.layers {
             Some(l) => l.view_trace(&self.trace),
             None => self.trace.clone(),
+        }
+    }
+
+    /// The weights of the layer-direction the views show.
+    pub fn view_params(&self) -> &Params {
+        match &self.layers {
+            Some(l) => l
+                .stack()
+                .layers()
+                .get(l.selected())
+                .unwrap_or(&self.params),
+            None => &self.params,
+        }
+    }
+
+    /// The interventions acting on the trace the views show: all of them on layer 0's
+    /// forward direction, none elsewhere (the layers above only read its output).
+    pub fn view_interventions(&self) -> &[Intervention] {
+        match &self.layers {
+            Some(l) if l.selected() != 0 || l.stack().is_reverse() => &[],
+            _ => &self.interventions,
         }
     }
 

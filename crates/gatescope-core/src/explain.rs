@@ -15,8 +15,14 @@
 //! The terms are the core's f32 weights times the trace's f32 inputs; each pre-activation is
 //! their sum accumulated in f64 (so the shown parts add up to it), and each gate and state is
 //! the trace's own recorded value.
+//!
+//! Under interventions ([`crate::intervene`]) the recorded value of a clamped gate or a set
+//! state is the forced one; the breakdown says so ([`Gate::forced`], [`Breakdown::forced`])
+//! and gives the value the weights alone would have produced ([`Gate::natural`]).
 
+use super::activation;
 use super::error::{ModelError, Result};
+use super::intervene::Intervention;
 use super::params::{CellKind, Params};
 use super::trace::{Series, Trace};
 
@@ -82,6 +88,11 @@ pub struct Gate {
     pub sum: Sum,
     /// The recorded gate value (after any intervention).
     pub value: f32,
+    /// True when an intervention forced this gate at this step and unit.
+    pub forced: bool,
+    /// The activation of the pre-activation, the value the weights give (for the GRU's n,
+    /// with the recorded r), computed in f32 by the core's own σ and tanh.
+    pub natural: f32,
 }
 
 /// One unit's step, every number of its equations.
@@ -108,14 +119,31 @@ pub struct Breakdown {
     /// The unit's `h_{t-1}` and `h_t`.
     pub h_prev_unit: f32,
     pub h: f32,
+    /// Everything an intervention forced at this step and unit (gates and states), in the
+    /// cell's series order.
+    pub forced: Vec<Series>,
 }
 
-/// The breakdown of `unit` at step `t` of `trace`, computed by `params`.
+impl Breakdown {
+    /// True when an intervention forced `s` at this step and unit.
+    pub fn is_forced(&self, s: Series) -> bool {
+        self.forced.contains(&s)
+    }
+}
+
+/// The breakdown of `unit` at step `t` of `trace`, computed by `params` with the
+/// interventions `forced` (empty for a plain run; those that computed `trace`).
 ///
 /// Errors: the trace is not `params`' (cell, H, D), `t` or `unit` out of range, a reverse
 /// direction's trace, or parameters with ONNX's options (their equations differ; not yet
 /// written out).
-pub fn breakdown(params: &Params, trace: &Trace, t: usize, unit: usize) -> Result<Breakdown> {
+pub fn breakdown(
+    params: &Params,
+    trace: &Trace,
+    t: usize,
+    unit: usize,
+    forced: &[Intervention],
+) -> Result<Breakdown> {
     let (kind, h, d) = (params.kind(), params.hidden_size(), params.input_size());
     if (trace.kind(), trace.hidden_size(), trace.input_size()) != (kind, h, d) {
         return Err(ModelError::Format(
@@ -160,6 +188,15 @@ pub fn breakdown(params: &Params, trace: &Trace, t: usize, unit: usize) -> Resul
         Sum::new(hs.chain(xs).collect(), bias)
     };
     let both = |r: usize| f64::from(bih[r]) + f64::from(bhh[r]);
+    let forced_here: Vec<Series> = Series::of(kind)
+        .iter()
+        .copied()
+        .filter(|&s| {
+            forced.iter().any(|iv| {
+                iv.series == s && iv.steps.contains(&t) && iv.unit.is_none_or(|u| u == unit)
+            })
+        })
+        .collect();
     let mut b = Breakdown {
         kind,
         t,
@@ -175,12 +212,18 @@ pub fn breakdown(params: &Params, trace: &Trace, t: usize, unit: usize) -> Resul
         c: None,
         h_prev_unit: h_prev[unit],
         h: h_all[[t, unit]],
+        forced: forced_here.clone(),
     };
-    let gate = |s: Series, sum: Sum| Gate {
+    let is_forced = |s: Series| forced_here.contains(&s);
+    let (mut gates, mut n_recurrent) = (Vec::new(), None);
+    let gate = |s: Series, sum: Sum, natural: f32| Gate {
         series: s,
+        forced: is_forced(s),
+        natural,
         sum,
         value: series(s)[[t, unit]],
     };
+    let sig = |sum: &Sum| activation::sigmoid(sum.total as f32);
     match kind {
         CellKind::Lstm => {
             for (k, s) in [Series::I, Series::F, Series::G, Series::O]
@@ -188,7 +231,13 @@ pub fn breakdown(params: &Params, trace: &Trace, t: usize, unit: usize) -> Resul
                 .enumerate()
             {
                 let r = k * h + unit;
-                b.gates.push(gate(s, sum(r, true, true, both(r))));
+                let pre = sum(r, true, true, both(r));
+                let natural = if s == Series::G {
+                    activation::tanh(pre.total as f32)
+                } else {
+                    sig(&pre)
+                };
+                gates.push(gate(s, pre, natural));
             }
             let c_prev = if t == 0 {
                 trace.c0()[unit]
@@ -204,15 +253,25 @@ pub fn breakdown(params: &Params, trace: &Trace, t: usize, unit: usize) -> Resul
         CellKind::Gru => {
             for (k, s) in [Series::R, Series::Z].into_iter().enumerate() {
                 let r = k * h + unit;
-                b.gates.push(gate(s, sum(r, true, true, both(r))));
+                let pre = sum(r, true, true, both(r));
+                let natural = sig(&pre);
+                gates.push(gate(s, pre, natural));
             }
             let r = 2 * h + unit;
-            b.gates
-                .push(gate(Series::N, sum(r, false, true, f64::from(bih[r]))));
-            b.n_recurrent = Some(sum(r, true, false, f64::from(bhh[r])));
+            let (input, recurrent) = (
+                sum(r, false, true, f64::from(bih[r])),
+                sum(r, true, false, f64::from(bhh[r])),
+            );
+            let reset = series(Series::R)[[t, unit]];
+            let natural =
+                activation::tanh((input.total + f64::from(reset) * recurrent.total) as f32);
+            gates.push(gate(Series::N, input, natural));
+            n_recurrent = Some(recurrent);
         }
         CellKind::Rnn => b.rnn_pre = Some(sum(unit, true, true, both(unit))),
     }
+    b.gates = gates;
+    b.n_recurrent = n_recurrent;
     Ok(b)
 }
 
