@@ -156,16 +156,29 @@ pub fn columns_to_canvas(pixels: &Pixels, off: &Offscreen, from_col: usize) -> R
 
 /// What is drawn over the colours: the current step and the selected cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Overlay {
+pub struct Overlay<'a> {
     /// 0-based current step; later steps are dimmed.
     pub current: usize,
     /// Selected (step, unit), 0-based.
     pub selection: Option<(usize, usize)>,
+    /// A cell to ring in another colour (a number of it hovered in the step explainer).
+    pub highlight: Option<(usize, usize)>,
+    /// Cells forced by interventions.
+    pub forced: &'a [ForcedSpan],
+}
+
+/// Cells an intervention forces: steps `first..=last` (0-based) of one unit or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForcedSpan {
+    pub first: usize,
+    pub last: usize,
+    pub unit: Option<usize>,
 }
 
 /// Paints a heatmap from its prepared image: colours scaled without smoothing, thin cell
 /// borders and printed values when cells are large enough to read, steps after the current
-/// one dimmed, the current column outlined and the selected cell ringed.
+/// one dimmed, the current column outlined, the selected cell ringed, and forced cells
+/// (interventions) hatched inside a dashed orange frame.
 pub fn paint_heatmap(
     canvas: &HtmlCanvasElement,
     ctx: CachedContext,
@@ -250,6 +263,7 @@ pub fn paint_heatmap(
         h - 2.0 * inset,
     );
 
+    paint_forced(&ctx, &grid, overlay.forced)?;
     if let Some((t, u)) = overlay.selection.filter(|&(t, u)| t < t_len && u < units) {
         let (sx0, sx1) = grid.column_span(t);
         let (sy0, sy1) = grid.row_span(u);
@@ -266,5 +280,68 @@ pub fn paint_heatmap(
             ctx.stroke_rect(x, y, w, h);
         }
     }
+    if let Some((t, u)) = overlay.highlight.filter(|&(t, u)| t < t_len && u < units) {
+        let (sx0, sx1) = grid.column_span(t);
+        let (sy0, sy1) = grid.row_span(u);
+        for (colour, width) in [("#ffffff", 7.0), ("#0b6bcb", 3.5)] {
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(width);
+            ctx.stroke_rect(
+                sx0 + 1.0,
+                sy0 + 1.0,
+                (sx1 - sx0 - 2.0).max(1.0),
+                (sy1 - sy0 - 2.0).max(1.0),
+            );
+        }
+    }
     Ok(grid)
+}
+
+/// Hatches the forced cells and frames each span with a dashed orange line, so the forced
+/// values stand out on every colour of the scale.
+fn paint_forced(
+    ctx: &CanvasRenderingContext2d,
+    grid: &Grid,
+    forced: &[ForcedSpan],
+) -> Result<(), JsValue> {
+    for span in forced {
+        if span.first >= grid.t_len {
+            continue;
+        }
+        let (x0, _) = grid.column_span(span.first);
+        let (_, x1) = grid.column_span(span.last.min(grid.t_len - 1));
+        let (y0, y1) = match span.unit {
+            Some(u) if u < grid.units => grid.row_span(u),
+            Some(_) => continue,
+            None => (0.0, grid.h),
+        };
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(x0, y0, x1 - x0, y1 - y0);
+        ctx.clip();
+        ctx.set_stroke_style_str("rgba(29,35,48,0.45)");
+        ctx.set_line_width(1.5);
+        ctx.begin_path();
+        let mut k = x0 - (y1 - y0);
+        while k < x1 {
+            ctx.move_to(k, y1);
+            ctx.line_to(k + (y1 - y0), y0);
+            k += 7.0;
+        }
+        ctx.stroke();
+        ctx.restore();
+        ctx.set_line_dash(&js_sys::Array::of2(&6.0.into(), &4.0.into()))?;
+        for (colour, width) in [("#ffffff", 4.5), ("#b35c00", 2.5)] {
+            ctx.set_stroke_style_str(colour);
+            ctx.set_line_width(width);
+            ctx.stroke_rect(
+                x0 + 1.5,
+                y0 + 1.5,
+                (x1 - x0 - 3.0).max(1.0),
+                (y1 - y0 - 3.0).max(1.0),
+            );
+        }
+        ctx.set_line_dash(&js_sys::Array::new())?;
+    }
+    Ok(())
 }

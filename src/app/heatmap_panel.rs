@@ -5,11 +5,12 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::canvas::{
-    columns_to_canvas, paint_heatmap, pixels_to_canvas, CachedContext, Offscreen, Overlay,
+    columns_to_canvas, paint_heatmap, pixels_to_canvas, CachedContext, ForcedSpan, Offscreen,
+    Overlay,
 };
 use super::hooks::use_canvas_size;
 use super::value_table::ValueTable;
-use super::{CurrentStep, SelectionRead, SelectionWrite, TraceSignal};
+use super::{CurrentStep, Explained, SelectionRead, SelectionWrite, SessionRead, TraceSignal};
 use crate::model::{Range, Series};
 use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
@@ -40,6 +41,32 @@ pub fn HeatmapPanel(
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
     let SelectionWrite(set_selection) = expect_context();
+    // The explainer's ring and the interventions belong to the main model's panels, not to
+    // compare mode's.
+    let main_view = model.is_none();
+    let explained = use_context::<Explained>().filter(|_| main_view);
+    let session = use_context::<SessionRead>().filter(|_| main_view);
+    let highlight = Memo::new(move |_| {
+        explained
+            .and_then(|e| e.highlight.get())
+            .filter(|&(s, _, _)| s == series)
+            .map(|(_, t, u)| (t, u))
+    });
+    let forced = Memo::new(move |_| {
+        session.map_or_else(Vec::new, |SessionRead(s)| {
+            s.with(|s| {
+                s.view_interventions()
+                    .iter()
+                    .filter(|iv| iv.series == series)
+                    .map(|iv| ForcedSpan {
+                        first: *iv.steps.start(),
+                        last: *iv.steps.end(),
+                        unit: iv.unit,
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
     let canvas = NodeRef::<Canvas>::new();
     let size = use_canvas_size(canvas);
     let context = CachedContext::new();
@@ -98,9 +125,12 @@ pub fn HeatmapPanel(
     });
     Effect::new(move |_| {
         let Some(size) = size.get() else { return };
+        let forced = forced.read();
         let overlay = Overlay {
             current: current.get(),
             selection: selection.get(),
+            highlight: highlight.get(),
+            forced: &forced,
         };
         // The detached canvas only (a clone of the image would copy its pixels).
         let image = base.with(|b| b.as_ref().map(|b| b.off.canvas.clone()));

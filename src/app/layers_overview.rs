@@ -38,6 +38,8 @@ fn LayerThumb(trace: Signal<Option<SharedTrace>>, label: String) -> impl IntoVie
         let overlay = Overlay {
             current: current.get(),
             selection: None,
+            highlight: None,
+            forced: &[],
         };
         image.with(|img| {
             trace.with(|t| {

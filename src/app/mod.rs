@@ -3,10 +3,12 @@
 
 mod canvas;
 mod compare_panel;
+mod explainer_parts;
 mod formats_worker;
 mod gradient_flow_chart;
 mod heatmap_panel;
 mod hooks;
+mod interventions_panel;
 mod layer_switcher;
 mod layers_overview;
 mod line_chart;
@@ -16,6 +18,7 @@ mod open_model;
 mod panic_banner;
 mod sequence_editor;
 mod sequence_input;
+mod step_explainer;
 mod step_vectors;
 mod training_panel;
 mod transport;
@@ -29,6 +32,7 @@ use crate::state::{Playback, Session, SharedTrace};
 
 pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
+pub use interventions_panel::InterventionsPanel;
 pub use layer_switcher::LayerSwitcher;
 pub use layers_overview::LayersOverview;
 pub use line_chart::LineChart;
@@ -38,6 +42,7 @@ pub use open_model::OpenModel;
 pub use panic_banner::{install_panic_hook, show_internal_error, BANNER_ID};
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
+pub use step_explainer::StepExplainer;
 pub use step_vectors::StepVectors;
 pub use training_panel::TrainingPanel;
 pub use transport::Transport;
@@ -88,6 +93,52 @@ pub struct OpenTables(pub StoredValue<Vec<String>>);
 /// A `SharedTrace` signal, the common prop type of the views.
 pub type TraceSignal = Signal<SharedTrace>;
 
+/// The explainer's shared state. A click on a heatmap cell selects (t, unit): the explainer
+/// then shows that unit, and the transport moves to that step.
+fn explained(
+    session: ReadSignal<Session>,
+    current: Memo<usize>,
+    selection: ReadSignal<Option<(usize, usize)>>,
+    set_playback: WriteSignal<Playback>,
+) -> Explained {
+    let unit = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some((t, u)) = selection.get() {
+            unit.set(u);
+            let steps = session.with_untracked(|s| s.view_trace().steps());
+            set_playback.update(|p| {
+                p.pause();
+                p.seek(t, steps);
+            });
+        }
+    });
+    let breakdown = Memo::new(move |_| {
+        let (t, u) = (current.get(), unit.get());
+        session.with(|s| {
+            let trace = s.view_trace();
+            let u = u.min(trace.hidden_size().saturating_sub(1));
+            crate::model::explain::breakdown(s.view_params(), &trace, t, u, s.view_interventions())
+                .map_err(|e| explain_refusal(&e.to_string()))
+        })
+    });
+    Explained {
+        breakdown,
+        unit,
+        walk: RwSignal::new(None),
+        highlight: RwSignal::new(None),
+    }
+}
+
+/// The core's reason in the explainer's words.
+fn explain_refusal(reason: &str) -> String {
+    if reason.contains("only forward PyTorch cells") {
+        "The step explainer writes out PyTorch's forward cells. This layer-direction runs          backwards in time or uses ONNX's extra options (peepholes, clip), whose equations          differ; its values are in the heatmaps and tables."
+            .to_string()
+    } else {
+        reason.to_string()
+    }
+}
+
 /// The whole app, opening on the seed article's case study.
 #[component]
 pub fn App() -> impl IntoView {
@@ -122,6 +173,7 @@ pub fn App() -> impl IntoView {
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
     provide_context(OpenTables(StoredValue::new(Vec::new())));
+    provide_context(explained(session, current, selection, set_playback));
 
     // Long traces are computed a chunk per frame, ~10 ms each, so the page stays responsive.
     let computing = Memo::new(move |_| session.with(Session::is_computing));
@@ -203,6 +255,9 @@ pub fn App() -> impl IntoView {
                 >
                     {panels}
                 </section>
+                <div class="explain-row">
+                    <StepExplainer />
+                </div>
                 <ComparePanel />
                 <TrainingPanel />
             </div>
@@ -210,6 +265,7 @@ pub fn App() -> impl IntoView {
                 <ModelPanel />
                 <OpenModel />
                 <ModelInfo />
+                <InterventionsPanel />
                 <StepVectors trace=trace />
                 <LineChart trace=trace />
             </aside>

@@ -5,12 +5,14 @@
 pub mod compare;
 pub mod editor;
 pub mod gradient_flow;
+pub mod intervention_form;
 pub mod layers;
 pub mod model_form;
 pub mod playback;
 pub mod presets;
 pub mod selection;
 pub mod session;
+pub mod teaching;
 pub mod training;
 pub mod walkthrough;
 

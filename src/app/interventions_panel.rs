@@ -1,0 +1,179 @@
+//! Interventions: force a gate or a state, see what changes, clear them in one click; and
+//! the presets that teach with them.
+
+use leptos::prelude::*;
+
+use super::{Explained, SessionRead, SessionWrite};
+use crate::model::{Intervention, Series};
+use crate::state::intervention_form::{describe, targets, Draft};
+use crate::state::teaching::Lesson;
+
+/// The "Interventions" panel: a form (what, unit, steps, value), the active list with a
+/// remove button each and "Clear all", the teaching presets, and messages where the user
+/// is looking.
+#[component]
+pub fn InterventionsPanel() -> impl IntoView {
+    let SessionRead(session) = expect_context();
+    let SessionWrite(set_session) = expect_context();
+    let ex = expect_context::<Explained>();
+    let kind = Memo::new(move |_| session.with(|s| s.params().kind()));
+    let list = Memo::new(move |_| session.with(|s| s.interventions().to_vec()));
+    let series = RwSignal::new(Series::F);
+    // A cell switch leaves a target the new cell lacks: fall back to its first.
+    Effect::new(move |_| {
+        let options = targets(kind.get());
+        if !options.contains(&series.get_untracked()) {
+            series.set(options[0]);
+        }
+    });
+    let unit = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let value = RwSignal::new("1".to_string());
+    let (message, set_message) = signal(None::<String>);
+    let (told, set_told) = signal(None::<&'static str>);
+
+    let apply = move |new: Vec<Intervention>| {
+        let mut result = Ok(());
+        set_session.update(|s| result = s.set_interventions(new));
+        set_message.set(result.err());
+    };
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = Draft {
+            series: series.get_untracked(),
+            unit: unit.get_untracked(),
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            value: value.get_untracked(),
+        };
+        let (k, h, steps) = session.with_untracked(|s| {
+            (
+                s.params().kind(),
+                s.params().hidden_size(),
+                s.view_trace().steps(),
+            )
+        });
+        match draft.build(k, h, steps) {
+            Ok(iv) => {
+                let mut all = list.get_untracked();
+                all.push(iv);
+                apply(all);
+                set_told.set(None);
+            }
+            Err(e) => set_message.set(Some(e)),
+        }
+    };
+    let remove = move |k: usize| {
+        let mut all = list.get_untracked();
+        if k < all.len() {
+            all.remove(k);
+            apply(all);
+        }
+    };
+    let clear = move |_| {
+        apply(Vec::new());
+        set_told.set(None);
+    };
+    let zero_h = move |_| {
+        let (steps, h) =
+            session.with_untracked(|s| (s.view_trace().steps(), s.params().hidden_size()));
+        let u = ex.unit.get_untracked().min(h.saturating_sub(1));
+        let mut all = list.get_untracked();
+        all.push(Intervention {
+            series: Series::H,
+            unit: Some(u),
+            steps: 0..=steps.saturating_sub(1),
+            value: 0.0,
+        });
+        apply(all);
+    };
+    let use_lesson = move |lesson: Lesson| {
+        let d = session.with_untracked(|s| s.params().input_size());
+        let x = lesson.input(d);
+        let mut result = Ok(());
+        set_session.update(|s| {
+            s.set_x(&x);
+            result = s.set_interventions(lesson.interventions(x.nrows()));
+        });
+        set_message.set(result.err());
+        set_told.set(Some(lesson.sentence()));
+    };
+
+    let options = move || {
+        targets(kind.get())
+            .into_iter()
+            .map(|s| {
+                let label = match s {
+                    Series::C | Series::H => format!("set {}", s.label()),
+                    _ => format!("clamp {}", s.label()),
+                };
+                view! { <option value=s.symbol() selected=move || series.get() == s>{label}</option> }
+            })
+            .collect_view()
+    };
+    let on_series = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        if let Some(s) = targets(kind.get_untracked())
+            .into_iter()
+            .find(|s| s.symbol() == v)
+        {
+            series.set(s);
+        }
+    };
+    let active = move || {
+        list.get()
+            .iter()
+            .enumerate()
+            .map(|(k, iv)| {
+                let text = describe(iv);
+                let name = format!("Remove {text}");
+                view! {
+                    <li>
+                        <span class="iv-text">{text}</span>
+                        <button class="iv-remove" aria-label=name on:click=move |_| remove(k)>"×"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let presets = move || {
+        Lesson::for_kind(kind.get())
+            .iter()
+            .map(|&l| view! { <button class="lesson" on:click=move |_| use_lesson(l)>{l.label()}</button> })
+            .collect_view()
+    };
+    let only_layer0 = move || {
+        session.with(|s| {
+            s.layers()
+                .map(|_| "Interventions act on layer 1 →; the layers above read its output.")
+        })
+    };
+
+    view! {
+        <section class="interventions" aria-label="Interventions">
+            <h2>"Interventions"</h2>
+            <p class="iv-help">"Take over a gate or a state and watch what changes. Forced cells are hatched in the heatmaps."</p>
+            <div class="lessons" role="group" aria-label="Presets that teach">{presets}</div>
+            {move || told.get().map(|t| view! { <p class="lesson-note">{t}</p> })}
+            <form class="iv-form" on:submit=add>
+                <label>"Force" <select on:change=on_series>{options}</select></label>
+                <label>"Forced unit" <input type="text" inputmode="numeric" placeholder="all" size="4" bind:value=unit /></label>
+                <label>"From step" <input type="text" inputmode="numeric" placeholder="1" size="4" bind:value=from /></label>
+                <label>"To step" <input type="text" inputmode="numeric" placeholder="last" size="4" bind:value=to /></label>
+                <label>"Forced value" <input type="text" inputmode="decimal" size="5" bind:value=value /></label>
+                <button type="submit">"Add"</button>
+            </form>
+            <div class="iv-quick">
+                <button on:click=zero_h>{move || {
+                    let h = session.with(|s| s.params().hidden_size());
+                    format!("Zero h of unit {}", ex.unit.get().min(h.saturating_sub(1)) + 1)
+                }}</button>
+                <button on:click=clear disabled=move || list.with(Vec::is_empty)>"Clear all interventions"</button>
+            </div>
+            <p class="iv-message" role="status">{move || message.get()}</p>
+            <ul class="iv-list" aria-label="Active interventions">{active}</ul>
+            <p class="iv-help">{only_layer0}</p>
+        </section>
+    }
+}
