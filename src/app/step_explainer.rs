@@ -49,6 +49,12 @@ pub fn StepExplainer() -> impl IntoView {
                         step="1"
                         prop:value=shown_unit
                         on:input=on_unit
+                        on:change=move |ev| {
+                            // Leaving the field with a unit that does not exist shows the
+                            // explained one again.
+                            let el = event_target::<web_sys::HtmlInputElement>(&ev);
+                            el.set_value(&shown_unit().to_string());
+                        }
                     />
                 </label>
                 <span class="explainer-step">"at step t = "{move || current.get() + 1}</span>

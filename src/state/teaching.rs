@@ -58,8 +58,8 @@ impl Lesson {
                  c is only what i·g writes (compare with \"Impulse left alone\")."
             }
             Lesson::InputShut => {
-                "With i = 0 at every step, nothing is ever written: c and h stay exactly 0 \
-                 whatever the input."
+                "With i = 0 at every step, nothing is ever written: from a zero initial state, \
+                 c and h stay exactly 0 whatever the input."
             }
             Lesson::ImpulseHeld => {
                 "Step 1 writes an impulse into c; then f = 1 keeps all of it and i = 0 writes \
@@ -67,8 +67,9 @@ impl Lesson {
                  long-term memory."
             }
             Lesson::ImpulseFades => {
-                "One impulse at step 1, then zeros: with the model's own gates, watch c (or h) \
-                 shrink a little at every step as the memory leaks away."
+                "One impulse at step 1, then zeros, with the model's own gates: f < 1 lets \
+                 the memory leak, so c (h for a GRU or RNN) drifts to where it would be with \
+                 no impulse at all, and the impulse is forgotten."
             }
             Lesson::UpdateHeld => {
                 "With z = 1 after step 1, the GRU's h is copied unchanged from step to step: \

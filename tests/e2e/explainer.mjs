@@ -59,7 +59,8 @@ async function shown() {
     });
     const step = Number(el.querySelector('.explainer-step').textContent.replace(/\D+/g, ''));
     const forced = [...el.querySelectorAll('li.eq.forced')].map((li) => li.dataset.eq);
-    return { q, terms, step, forced, unit: Number(el.querySelector('input').value) };
+    const unit = Number(el.querySelector('.explainer-intro').textContent.match(/Unit (\d+)/)[1]);
+    return { q, terms, step, forced, unit };
   });
 }
 
@@ -195,6 +196,7 @@ await panel.getByRole('button', { name: 'Remove f = 0 · unit 2 · steps 2–3' 
 check(await item.count() === 0, 'its remove button removes it');
 
 // ---- a GRU ----
+await page.getByLabel('Input sequence', { exact: true }).fill('1, 2, 3, 4, 5');
 await page.getByLabel('Cell', { exact: true }).selectOption('gru');
 await page.getByRole('img', { name: 'Update gate z', exact: true }).waitFor();
 await openTables(page);

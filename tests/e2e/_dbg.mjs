@@ -1,0 +1,13 @@
+import { startServer } from './static-server.mjs';
+import { launch } from './browser.mjs';
+import { openTables } from './reference.mjs';
+const server = await startServer('/work/main/dist');
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+await page.getByLabel('Cell', { exact: true }).selectOption('gru');
+await page.getByRole('img', { name: 'Update gate z', exact: true }).waitFor();
+await openTables(page);
+console.log(await page.evaluate(() => [...document.querySelectorAll('table')].map(t => t.getAttribute('aria-label') + '|' + (t.querySelector('caption')||{}).textContent)));
+await browser.close(); server.close();
