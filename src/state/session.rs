@@ -11,8 +11,8 @@ use ndarray::{s, Array2, Axis};
 use super::layers::Layers;
 use super::presets::{format_sequence, Preset};
 use crate::model::{
-    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState,
-    Intervention, Interventions, Params, Series, Stack, Trace,
+    examples, parse_sequence_limited, CellKind, ForwardRun, InitConfig, InitialState, Intervention,
+    Interventions, Params, Series, Stack, Trace,
 };
 use gatescope_formats::ModelFile;
 use ndarray::ArrayView2;
@@ -564,11 +564,7 @@ impl Session {
     /// The weights of the layer-direction the views show.
     pub fn view_params(&self) -> &Params {
         match &self.layers {
-            Some(l) => l
-                .stack()
-                .layers()
-                .get(l.selected())
-                .unwrap_or(&self.params),
+            Some(l) => l.stack().layers().get(l.selected()).unwrap_or(&self.params),
             None => &self.params,
         }
     }
