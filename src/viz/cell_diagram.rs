@@ -9,6 +9,9 @@
 use crate::model::explain::Breakdown;
 use crate::model::{CellKind, Series};
 use crate::viz::format_sig;
+// Short names for the layout tables at the end.
+use Anchor::{End, Start};
+use Series::{C, F, G, H, I, N, O, R, Z};
 
 /// The viewBox width of every diagram.
 pub const VIEW_W: f64 = 480.0;
@@ -397,511 +400,243 @@ pub fn summary(b: &Breakdown) -> String {
     )
 }
 
-// ---- LSTM: c along the top, f i g o boxes along the bottom, [h; x] bus below them. ----
+// ---- The three layouts, built by short constructors so each element reads as one line. ----
 
+const fn wire(d: &'static str, width: Width, opacity: Opacity, tags: &'static [Series]) -> Wire {
+    Wire {
+        d,
+        width,
+        opacity,
+        arrow: false,
+        tags,
+    }
+}
+
+/// A wire leaving the cell, with an arrowhead.
+const fn exit(d: &'static str, width: Width, tags: &'static [Series]) -> Wire {
+    Wire {
+        arrow: true,
+        ..wire(d, width, Opacity::Full, tags)
+    }
+}
+
+const fn node(op: Op, at: Point, tags: &'static [Series]) -> Node {
+    Node {
+        op,
+        at,
+        forced: None,
+        forced_at: at,
+        tags,
+    }
+}
+
+/// A node producing state `s`, with its "forced" tag at `forced_at`.
+const fn state_node(
+    op: Op,
+    at: Point,
+    s: Series,
+    forced_at: Point,
+    tags: &'static [Series],
+) -> Node {
+    Node {
+        forced: Some(s),
+        forced_at,
+        ..node(op, at, tags)
+    }
+}
+
+/// The box of gate `s` (its value is the gate's own, it is highlighted with `s`).
+const fn gate_box(
+    cx: f64,
+    top: f64,
+    fun: &'static str,
+    s: Series,
+    tags: &'static [Series],
+) -> GateBox {
+    GateBox {
+        cx,
+        top,
+        fun,
+        series: s,
+        value: Quantity::Gate(s),
+        tags,
+    }
+}
+
+/// A label with its value beside the name.
+const fn label(
+    at: Point,
+    anchor: Anchor,
+    (name, sub): (&'static str, &'static str),
+    value: Quantity,
+    tags: &'static [Series],
+) -> Label {
+    Label {
+        at,
+        anchor,
+        name,
+        sub,
+        value,
+        stacked: false,
+        tags,
+    }
+}
+
+/// A label with its value under the name.
+const fn stacked(at: Point, name: &'static str, value: Quantity, tags: &'static [Series]) -> Label {
+    Label {
+        stacked: true,
+        ..label(at, Anchor::Middle, (name, ""), value, tags)
+    }
+}
+
+const THIN: Width = Width::Thin;
+const FULL: Opacity = Opacity::Full;
+const fn gate_width(s: Series) -> Width {
+    Width::Bounded(Quantity::Gate(s))
+}
+
+// LSTM: c along the top; f, i, g, o boxes along the bottom; the [h; x] bus under them.
 const LSTM_BOX_TOP: f64 = 190.0;
-
 const LSTM: Diagram = Diagram {
     view_h: 350.0,
     wires: &[
+        wire(
+            "M0 288H330M60 288V246M150 288V246M240 288V246M330 288V246",
+            THIN,
+            FULL,
+            &[],
+        ),
+        wire("M196 350V288", THIN, FULL, &[]),
+        wire("M0 56H45", Width::Memory(Quantity::CPrev), FULL, &[F]),
+        wire("M60 190V71", gate_width(F), Opacity::Gate(F), &[F]),
+        wire(
+            "M75 56H225",
+            Width::Memory(Quantity::Kept),
+            Opacity::Gate(F),
+            &[F, C],
+        ),
+        wire("M150 190V124H225", gate_width(I), Opacity::Gate(I), &[I]),
+        wire("M240 190V139", gate_width(G), FULL, &[G]),
+        wire(
+            "M240 109V71",
+            Width::Memory(Quantity::Written),
+            Opacity::Gate(I),
+            &[I, G, C],
+        ),
+        exit("M255 56H470", Width::Memory(Quantity::C), &[C]),
+        wire("M420 56V88", Width::Memory(Quantity::C), FULL, &[O]),
+        wire("M420 120V145", THIN, FULL, &[O]),
+        wire("M330 190V160H405", gate_width(O), Opacity::Gate(O), &[O]),
         Wire {
-            d: "M0 288H330M60 288V246M150 288V246M240 288V246M330 288V246",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M196 350V288",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M0 56H45",
-            width: Width::Memory(Quantity::CPrev),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::F],
-        },
-        Wire {
-            d: "M60 190V71",
-            width: Width::Bounded(Quantity::Gate(Series::F)),
-            opacity: Opacity::Gate(Series::F),
-            arrow: false,
-            tags: &[Series::F],
-        },
-        Wire {
-            d: "M75 56H225",
-            width: Width::Memory(Quantity::Kept),
-            opacity: Opacity::Gate(Series::F),
-            arrow: false,
-            tags: &[Series::F, Series::C],
-        },
-        Wire {
-            d: "M150 190V124H225",
-            width: Width::Bounded(Quantity::Gate(Series::I)),
-            opacity: Opacity::Gate(Series::I),
-            arrow: false,
-            tags: &[Series::I],
-        },
-        Wire {
-            d: "M240 190V139",
-            width: Width::Bounded(Quantity::Gate(Series::G)),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::G],
-        },
-        Wire {
-            d: "M240 109V71",
-            width: Width::Memory(Quantity::Written),
-            opacity: Opacity::Gate(Series::I),
-            arrow: false,
-            tags: &[Series::I, Series::G, Series::C],
-        },
-        Wire {
-            d: "M255 56H470",
-            width: Width::Memory(Quantity::C),
-            opacity: Opacity::Full,
-            arrow: true,
-            tags: &[Series::C],
-        },
-        Wire {
-            d: "M420 56V88",
-            width: Width::Memory(Quantity::C),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::O],
-        },
-        Wire {
-            d: "M420 120V145",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::O],
-        },
-        Wire {
-            d: "M330 190V160H405",
-            width: Width::Bounded(Quantity::Gate(Series::O)),
-            opacity: Opacity::Gate(Series::O),
-            arrow: false,
-            tags: &[Series::O],
-        },
-        Wire {
-            d: "M420 175V288H470",
-            width: Width::Bounded(Quantity::H),
-            opacity: Opacity::Gate(Series::O),
-            arrow: true,
-            tags: &[Series::H],
+            opacity: Opacity::Gate(O),
+            ..exit("M420 175V288H470", Width::Bounded(Quantity::H), &[H])
         },
     ],
     nodes: &[
-        Node {
-            op: Op::Times,
-            at: p(60.0, 56.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::F],
-        },
-        Node {
-            op: Op::Plus,
-            at: p(240.0, 56.0),
-            forced: Some(Series::C),
-            forced_at: p(270.0, 30.0),
-            tags: &[Series::C],
-        },
-        Node {
-            op: Op::Times,
-            at: p(240.0, 124.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::I, Series::G],
-        },
-        Node {
-            op: Op::Tanh,
-            at: p(420.0, 104.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::O],
-        },
-        Node {
-            op: Op::Times,
-            at: p(420.0, 160.0),
-            forced: Some(Series::H),
-            forced_at: p(400.0, 142.0),
-            tags: &[Series::O, Series::H],
-        },
+        node(Op::Times, p(60.0, 56.0), &[F]),
+        state_node(Op::Plus, p(240.0, 56.0), C, p(270.0, 30.0), &[C]),
+        node(Op::Times, p(240.0, 124.0), &[I, G]),
+        node(Op::Tanh, p(420.0, 104.0), &[O]),
+        state_node(Op::Times, p(420.0, 160.0), H, p(400.0, 142.0), &[O, H]),
     ],
     boxes: &[
-        GateBox {
-            cx: 60.0,
-            top: LSTM_BOX_TOP,
-            fun: "σ",
-            series: Series::F,
-            value: Quantity::Gate(Series::F),
-            tags: &[Series::F],
-        },
-        GateBox {
-            cx: 150.0,
-            top: LSTM_BOX_TOP,
-            fun: "σ",
-            series: Series::I,
-            value: Quantity::Gate(Series::I),
-            tags: &[Series::I],
-        },
-        GateBox {
-            cx: 240.0,
-            top: LSTM_BOX_TOP,
-            fun: "tanh",
-            series: Series::G,
-            value: Quantity::Gate(Series::G),
-            tags: &[Series::G],
-        },
-        GateBox {
-            cx: 330.0,
-            top: LSTM_BOX_TOP,
-            fun: "σ",
-            series: Series::O,
-            value: Quantity::Gate(Series::O),
-            tags: &[Series::O],
-        },
+        gate_box(60.0, LSTM_BOX_TOP, "σ", F, &[F]),
+        gate_box(150.0, LSTM_BOX_TOP, "σ", I, &[I]),
+        gate_box(240.0, LSTM_BOX_TOP, "tanh", G, &[G]),
+        gate_box(330.0, LSTM_BOX_TOP, "σ", O, &[O]),
     ],
     labels: &[
+        label(p(4.0, 32.0), Start, ("c", "t−1"), Quantity::CPrev, &[F]),
+        label(p(476.0, 32.0), End, ("c", "t"), Quantity::C, &[C]),
+        stacked(p(120.0, 90.0), "kept", Quantity::Kept, &[F, C]),
         Label {
-            at: p(4.0, 32.0),
-            anchor: Anchor::Start,
-            name: "c",
-            sub: "t−1",
-            value: Quantity::CPrev,
-            stacked: false,
-            tags: &[Series::F],
+            anchor: Start,
+            ..stacked(p(262.0, 96.0), "written", Quantity::Written, &[I, G, C])
         },
-        Label {
-            at: p(476.0, 32.0),
-            anchor: Anchor::End,
-            name: "c",
-            sub: "t",
-            value: Quantity::C,
-            stacked: false,
-            tags: &[Series::C],
-        },
-        Label {
-            at: p(120.0, 90.0),
-            anchor: Anchor::Middle,
-            name: "kept",
-            sub: "",
-            value: Quantity::Kept,
-            stacked: true,
-            tags: &[Series::F, Series::C],
-        },
-        Label {
-            at: p(262.0, 96.0),
-            anchor: Anchor::Start,
-            name: "written",
-            sub: "",
-            value: Quantity::Written,
-            stacked: true,
-            tags: &[Series::I, Series::G, Series::C],
-        },
-        Label {
-            at: p(4.0, 318.0),
-            anchor: Anchor::Start,
-            name: "h",
-            sub: "t−1",
-            value: Quantity::HPrev,
-            stacked: false,
-            tags: &[],
-        },
-        Label {
-            at: p(204.0, 342.0),
-            anchor: Anchor::Start,
-            name: "x",
-            sub: "t",
-            value: Quantity::X,
-            stacked: false,
-            tags: &[],
-        },
-        Label {
-            at: p(476.0, 318.0),
-            anchor: Anchor::End,
-            name: "h",
-            sub: "t",
-            value: Quantity::H,
-            stacked: false,
-            tags: &[Series::H],
-        },
+        label(p(4.0, 318.0), Start, ("h", "t−1"), Quantity::HPrev, &[]),
+        label(p(204.0, 342.0), Start, ("x", "t"), Quantity::X, &[]),
+        label(p(476.0, 318.0), End, ("h", "t"), Quantity::H, &[H]),
     ],
 };
 
-// ---- GRU: h along the top; z, r, n boxes (z first, so r's path into n crosses nothing). ----
-
+// GRU: h along the top; z, r, n boxes (z first, so r's path into n crosses nothing).
 const GRU_BOX_TOP: f64 = 190.0;
-
 const GRU: Diagram = Diagram {
     view_h: 350.0,
     wires: &[
-        Wire {
-            d: "M20 56V288H300M60 288V246M170 288V246M300 288V246",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M200 350V288",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M0 56H45",
-            width: Width::Bounded(Quantity::HPrev),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::Z],
-        },
-        Wire {
-            d: "M60 190V71",
-            width: Width::Bounded(Quantity::Gate(Series::Z)),
-            opacity: Opacity::Gate(Series::Z),
-            arrow: false,
-            tags: &[Series::Z],
-        },
-        Wire {
-            d: "M75 56H285",
-            width: Width::Bounded(Quantity::HPrev),
-            opacity: Opacity::Gate(Series::Z),
-            arrow: false,
-            tags: &[Series::Z, Series::H],
-        },
-        Wire {
-            d: "M60 104H135M165 104H285",
-            width: Width::Complement(Series::Z),
-            opacity: Opacity::Complement(Series::Z),
-            arrow: false,
-            tags: &[Series::Z],
-        },
-        Wire {
-            d: "M170 190V160H222",
-            width: Width::Bounded(Quantity::Gate(Series::R)),
-            opacity: Opacity::Gate(Series::R),
-            arrow: false,
-            tags: &[Series::R],
-        },
-        Wire {
-            d: "M237 288V175",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::R],
-        },
-        Wire {
-            d: "M252 160H275V190",
-            width: Width::Thin,
-            opacity: Opacity::Gate(Series::R),
-            arrow: false,
-            tags: &[Series::R, Series::N],
-        },
-        Wire {
-            d: "M300 190V119",
-            width: Width::Bounded(Quantity::Gate(Series::N)),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[Series::N],
-        },
-        Wire {
-            d: "M300 89V71",
-            width: Width::Thin,
-            opacity: Opacity::Complement(Series::Z),
-            arrow: false,
-            tags: &[Series::H],
-        },
-        Wire {
-            d: "M315 56H470",
-            width: Width::Bounded(Quantity::H),
-            opacity: Opacity::Full,
-            arrow: true,
-            tags: &[Series::H],
-        },
+        wire(
+            "M20 56V288H300M60 288V246M170 288V246M300 288V246",
+            THIN,
+            FULL,
+            &[],
+        ),
+        wire("M200 350V288", THIN, FULL, &[]),
+        wire("M0 56H45", Width::Bounded(Quantity::HPrev), FULL, &[Z]),
+        wire("M60 190V71", gate_width(Z), Opacity::Gate(Z), &[Z]),
+        wire(
+            "M75 56H285",
+            Width::Bounded(Quantity::HPrev),
+            Opacity::Gate(Z),
+            &[Z, H],
+        ),
+        wire(
+            "M60 104H135M165 104H285",
+            Width::Complement(Z),
+            Opacity::Complement(Z),
+            &[Z],
+        ),
+        wire("M170 190V160H222", gate_width(R), Opacity::Gate(R), &[R]),
+        wire("M237 288V175", THIN, FULL, &[R]),
+        wire("M252 160H275V190", THIN, Opacity::Gate(R), &[R, N]),
+        wire("M300 190V119", gate_width(N), FULL, &[N]),
+        wire("M300 89V71", THIN, Opacity::Complement(Z), &[H]),
+        exit("M315 56H470", Width::Bounded(Quantity::H), &[H]),
     ],
     nodes: &[
-        Node {
-            op: Op::Times,
-            at: p(60.0, 56.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::Z, Series::H],
-        },
-        Node {
-            op: Op::OneMinus,
-            at: p(150.0, 104.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::Z],
-        },
-        Node {
-            op: Op::Times,
-            at: p(300.0, 104.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::H],
-        },
-        Node {
-            op: Op::Plus,
-            at: p(300.0, 56.0),
-            forced: Some(Series::H),
-            forced_at: p(330.0, 30.0),
-            tags: &[Series::H],
-        },
-        Node {
-            op: Op::Times,
-            at: p(237.0, 160.0),
-            forced: None,
-            forced_at: p(0.0, 0.0),
-            tags: &[Series::R],
-        },
+        node(Op::Times, p(60.0, 56.0), &[Z, H]),
+        node(Op::OneMinus, p(150.0, 104.0), &[Z]),
+        node(Op::Times, p(300.0, 104.0), &[H]),
+        state_node(Op::Plus, p(300.0, 56.0), H, p(330.0, 30.0), &[H]),
+        node(Op::Times, p(237.0, 160.0), &[R]),
     ],
     boxes: &[
-        GateBox {
-            cx: 60.0,
-            top: GRU_BOX_TOP,
-            fun: "σ",
-            series: Series::Z,
-            value: Quantity::Gate(Series::Z),
-            tags: &[Series::Z],
-        },
-        GateBox {
-            cx: 170.0,
-            top: GRU_BOX_TOP,
-            fun: "σ",
-            series: Series::R,
-            value: Quantity::Gate(Series::R),
-            tags: &[Series::R],
-        },
-        GateBox {
-            cx: 300.0,
-            top: GRU_BOX_TOP,
-            fun: "tanh",
-            series: Series::N,
-            value: Quantity::Gate(Series::N),
-            tags: &[Series::N],
-        },
+        gate_box(60.0, GRU_BOX_TOP, "σ", Z, &[Z]),
+        gate_box(170.0, GRU_BOX_TOP, "σ", R, &[R]),
+        gate_box(300.0, GRU_BOX_TOP, "tanh", N, &[N]),
     ],
     labels: &[
-        Label {
-            at: p(4.0, 32.0),
-            anchor: Anchor::Start,
-            name: "h",
-            sub: "t−1",
-            value: Quantity::HPrev,
-            stacked: false,
-            tags: &[Series::Z],
-        },
-        Label {
-            at: p(476.0, 32.0),
-            anchor: Anchor::End,
-            name: "h",
-            sub: "t",
-            value: Quantity::H,
-            stacked: false,
-            tags: &[Series::H],
-        },
-        Label {
-            at: p(237.0, 140.0),
-            anchor: Anchor::Middle,
-            name: "W·h+b",
-            sub: "",
-            value: Quantity::NRecurrent,
-            stacked: false,
-            tags: &[Series::R],
-        },
-        Label {
-            at: p(208.0, 342.0),
-            anchor: Anchor::Start,
-            name: "x",
-            sub: "t",
-            value: Quantity::X,
-            stacked: false,
-            tags: &[],
-        },
+        label(p(4.0, 32.0), Start, ("h", "t−1"), Quantity::HPrev, &[Z]),
+        label(p(476.0, 32.0), End, ("h", "t"), Quantity::H, &[H]),
+        label(
+            p(237.0, 140.0),
+            Anchor::Middle,
+            ("W·h+b", ""),
+            Quantity::NRecurrent,
+            &[R],
+        ),
+        label(p(208.0, 342.0), Start, ("x", "t"), Quantity::X, &[]),
     ],
 };
 
-// ---- RNN: [h_{t-1}; x_t] into one tanh box, h_t out. ----
-
+// RNN: [h_{t-1}; x_t] into one tanh box, h_t out.
 const RNN: Diagram = Diagram {
     view_h: 250.0,
     wires: &[
-        Wire {
-            d: "M0 150H218",
-            width: Width::Bounded(Quantity::HPrev),
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M120 250V150",
-            width: Width::Thin,
-            opacity: Opacity::Full,
-            arrow: false,
-            tags: &[],
-        },
-        Wire {
-            d: "M302 150H470",
-            width: Width::Bounded(Quantity::H),
-            opacity: Opacity::Full,
-            arrow: true,
-            tags: &[Series::H],
-        },
+        wire("M0 150H218", Width::Bounded(Quantity::HPrev), FULL, &[]),
+        wire("M120 250V150", THIN, FULL, &[]),
+        exit("M302 150H470", Width::Bounded(Quantity::H), &[H]),
     ],
     nodes: &[],
     boxes: &[GateBox {
-        cx: 260.0,
-        top: 122.0,
-        fun: "tanh",
-        series: Series::H,
         value: Quantity::H,
-        tags: &[Series::H],
+        ..gate_box(260.0, 122.0, "tanh", H, &[H])
     }],
     labels: &[
-        Label {
-            at: p(4.0, 112.0),
-            anchor: Anchor::Start,
-            name: "h",
-            sub: "t−1",
-            value: Quantity::HPrev,
-            stacked: false,
-            tags: &[],
-        },
-        Label {
-            at: p(210.0, 138.0),
-            anchor: Anchor::End,
-            name: "Σ",
-            sub: "",
-            value: Quantity::RnnPre,
-            stacked: false,
-            tags: &[],
-        },
-        Label {
-            at: p(128.0, 236.0),
-            anchor: Anchor::Start,
-            name: "x",
-            sub: "t",
-            value: Quantity::X,
-            stacked: false,
-            tags: &[],
-        },
-        Label {
-            at: p(476.0, 112.0),
-            anchor: Anchor::End,
-            name: "h",
-            sub: "t",
-            value: Quantity::H,
-            stacked: false,
-            tags: &[Series::H],
-        },
+        label(p(4.0, 112.0), Start, ("h", "t−1"), Quantity::HPrev, &[]),
+        label(p(210.0, 138.0), End, ("Σ", ""), Quantity::RnnPre, &[]),
+        label(p(128.0, 236.0), Start, ("x", "t"), Quantity::X, &[]),
+        label(p(476.0, 112.0), End, ("h", "t"), Quantity::H, &[H]),
     ],
 };
 
