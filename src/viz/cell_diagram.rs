@@ -621,22 +621,22 @@ const GRU: Diagram = Diagram {
 
 // RNN: [h_{t-1}; x_t] into one tanh box, h_t out.
 const RNN: Diagram = Diagram {
-    view_h: 250.0,
+    view_h: 190.0,
     wires: &[
-        wire("M0 150H218", Width::Bounded(Quantity::HPrev), FULL, &[]),
-        wire("M120 250V150", THIN, FULL, &[]),
-        exit("M302 150H470", Width::Bounded(Quantity::H), &[H]),
+        wire("M0 90H218", Width::Bounded(Quantity::HPrev), FULL, &[]),
+        wire("M120 190V90", THIN, FULL, &[]),
+        exit("M302 90H470", Width::Bounded(Quantity::H), &[H]),
     ],
     nodes: &[],
     boxes: &[GateBox {
         value: Quantity::H,
-        ..gate_box(260.0, 122.0, "tanh", H, &[H])
+        ..gate_box(260.0, 62.0, "tanh", H, &[H])
     }],
     labels: &[
-        label(p(4.0, 112.0), Start, ("h", "t−1"), Quantity::HPrev, &[]),
-        label(p(210.0, 138.0), End, ("Σ", ""), Quantity::RnnPre, &[]),
-        label(p(128.0, 236.0), Start, ("x", "t"), Quantity::X, &[]),
-        label(p(476.0, 112.0), End, ("h", "t"), Quantity::H, &[H]),
+        label(p(4.0, 52.0), Start, ("h", "t−1"), Quantity::HPrev, &[]),
+        label(p(210.0, 78.0), End, ("Σ", ""), Quantity::RnnPre, &[]),
+        label(p(128.0, 176.0), Start, ("x", "t"), Quantity::X, &[]),
+        label(p(476.0, 52.0), End, ("h", "t"), Quantity::H, &[H]),
     ],
 };
 
