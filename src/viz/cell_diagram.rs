@@ -365,7 +365,11 @@ pub fn summary(b: &Breakdown) -> String {
         .gates
         .iter()
         .map(|g| {
-            let forced = if g.forced { " (forced)" } else { "" };
+            let forced = if g.forced {
+                format!(" (forced; the weights give {})", format_sig(g.natural, 4))
+            } else {
+                String::new()
+            };
             format!("{} {}{forced}", g.series.label(), format_sig(g.value, 4))
         })
         .collect();
@@ -917,7 +921,8 @@ mod tests {
         let s = summary(&b);
         assert!(
             s.starts_with(
-                "Unit 2 at step 3 (LSTM): Input gate i 0.5000, Forget gate f 0.5000 (forced)"
+                "Unit 2 at step 3 (LSTM): Input gate i 0.5000, Forget gate f 0.5000 \
+             (forced; the weights give 0.5000), Candidate g"
             ),
             "{s}"
         );
