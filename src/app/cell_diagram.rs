@@ -60,6 +60,7 @@ pub fn CellDiagram() -> impl IntoView {
         Some(k) => view! {
             <DiagramSvg kind=k />
             <WalkControls kind=k figure=figure />
+            <p class="cd-keys">"Keys here: ← → walk through the parts, Esc stops."</p>
         }
         .into_any(),
         None => {
@@ -78,7 +79,6 @@ pub fn CellDiagram() -> impl IntoView {
         >
             <h2>"Cell diagram " <span class="cd-where">{whereabouts}</span></h2>
             {body}
-            <p class="cd-keys">"Keys here: ← → walk through the parts, Esc stops."</p>
         </figure>
     }
 }
