@@ -2,6 +2,7 @@
 //! in plain types from [`crate::state`] held in signals that [`App`] provides as context.
 
 mod canvas;
+mod cell_diagram;
 mod compare_panel;
 mod explainer_parts;
 mod formats_worker;
@@ -30,6 +31,7 @@ use crate::model::explain::Breakdown;
 use crate::model::Series;
 use crate::state::{Playback, Session, SharedTrace};
 
+pub use cell_diagram::CellDiagram;
 pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
 pub use interventions_panel::InterventionsPanel;

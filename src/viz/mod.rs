@@ -3,6 +3,7 @@
 
 pub mod axis;
 pub mod bars;
+pub mod cell_diagram;
 pub mod charts;
 pub mod colormap;
 pub mod heatmap;
