@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Explained, SessionRead, SessionWrite};
+use super::{Explained, PlaybackWrite, SessionRead, SessionWrite};
 use crate::model::{Intervention, Series};
 use crate::state::intervention_form::{describe, targets, Draft};
 use crate::state::teaching::Lesson;
@@ -16,6 +16,7 @@ pub fn InterventionsPanel() -> impl IntoView {
     let SessionRead(session) = expect_context();
     let SessionWrite(set_session) = expect_context();
     let ex = expect_context::<Explained>();
+    let PlaybackWrite(set_playback) = expect_context();
     let kind = Memo::new(move |_| session.with(|s| s.params().kind()));
     let list = Memo::new(move |_| session.with(|s| s.interventions().to_vec()));
     let series = RwSignal::new(Series::F);
@@ -98,6 +99,8 @@ pub fn InterventionsPanel() -> impl IntoView {
         });
         set_message.set(result.err());
         set_told.set(Some(lesson.sentence()));
+        // The whole story at once: every step drawn, none dimmed as "not yet played".
+        set_playback.update(|p| p.seek(usize::MAX, x.nrows()));
     };
 
     let options = move || {

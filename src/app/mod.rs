@@ -259,6 +259,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <div class="explain-row">
                     <StepExplainer />
+                    <CellDiagram />
                 </div>
                 <ComparePanel />
                 <TrainingPanel />

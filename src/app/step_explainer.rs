@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::explainer_parts::{factor, hx, num, result_view, sub, terms_view};
-use super::{CurrentStep, Explained};
+use super::{CurrentStep, Explained, SelectionWrite};
 use crate::model::explain::{Breakdown, Gate};
 use crate::model::{CellKind, Series};
 use crate::state::walkthrough::highlights;
@@ -16,6 +16,7 @@ use crate::state::walkthrough::highlights;
 pub fn StepExplainer() -> impl IntoView {
     let ex = expect_context::<Explained>();
     let CurrentStep(current) = expect_context();
+    let SelectionWrite(set_selection) = expect_context();
     let units = Memo::new(move |_| {
         ex.breakdown
             .with(|b| b.as_ref().map(|b| b.h_prev.len()).unwrap_or(1))
@@ -27,6 +28,8 @@ pub fn StepExplainer() -> impl IntoView {
         if let Ok(u) = event_target_value(&ev).trim().parse::<usize>() {
             if (1..=units.get_untracked()).contains(&u) {
                 ex.unit.set(u - 1);
+                // The views ring the explained cell.
+                set_selection.set(Some((current.get_untracked(), u - 1)));
             }
         }
     };

@@ -147,6 +147,31 @@ pub fn ValueTable(
             div.set_text_content(None);
         }
     };
+    // A cell switch may rebuild a panel on the DOM of the one it replaces (Leptos patches a
+    // view of the same shape in place): a details element left open, holding another
+    // quantity's table. On mount, the DOM is made to match this table's own state.
+    let details = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let (Some(el), Some(div)) = (details.get(), holder.get_untracked()) else {
+            return false;
+        };
+        let el: &web_sys::Element = &el;
+        if el.has_attribute("open") != initially_open {
+            let _ = if initially_open {
+                el.set_attribute("open", "")
+            } else {
+                el.remove_attribute("open")
+            };
+        }
+        div.set_text_content(None);
+        if initially_open {
+            write();
+        }
+        true
+    });
     // Mark the current step's column; runs after the table is (re)written and on every step.
     Effect::new(move |_| {
         written.track();
@@ -172,7 +197,7 @@ pub fn ValueTable(
         }
     });
     view! {
-        <details class="value-table" open=initially_open on:toggle=on_toggle>
+        <details class="value-table" open=initially_open on:toggle=on_toggle node_ref=details>
             <summary>"Values"<span class="sr-only">{summary_rest}</span></summary>
             // It scrolls, so it takes focus: keyboard users scroll it with the arrow keys.
             <div
