@@ -27,7 +27,8 @@ pub fn InterventionsPanel() -> impl IntoView {
             series.set(options[0]);
         }
     });
-    let unit = RwSignal::new(String::new());
+    // One unit (the explainer's) or every unit.
+    let one_unit = RwSignal::new(false);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let value = RwSignal::new("1".to_string());
@@ -43,7 +44,7 @@ pub fn InterventionsPanel() -> impl IntoView {
         ev.prevent_default();
         let draft = Draft {
             series: series.get_untracked(),
-            unit: unit.get_untracked(),
+            unit: one_unit.get_untracked().then(|| ex.unit.get_untracked()),
             from: from.get_untracked(),
             to: to.get_untracked(),
             value: value.get_untracked(),
@@ -130,11 +131,14 @@ pub fn InterventionsPanel() -> impl IntoView {
             .enumerate()
             .map(|(k, iv)| {
                 let text = describe(iv);
-                let name = format!("Remove {text}");
+                // Named by hidden text, not aria-label, so label queries meet only fields.
                 view! {
                     <li>
-                        <span class="iv-text">{text}</span>
-                        <button class="iv-remove" aria-label=name on:click=move |_| remove(k)>"×"</button>
+                        <span class="iv-text">{text.clone()}</span>
+                        <button class="iv-remove" title="Remove" on:click=move |_| remove(k)>
+                            <span aria-hidden="true">"×"</span>
+                            <span class="sr-only">{format!("Remove {text}")}</span>
+                        </button>
                     </li>
                 }
             })
@@ -145,6 +149,13 @@ pub fn InterventionsPanel() -> impl IntoView {
             .iter()
             .map(|&l| view! { <button class="lesson" on:click=move |_| use_lesson(l)>{l.label()}</button> })
             .collect_view()
+    };
+    let explained_unit = move || {
+        let h = session.with(|s| s.params().hidden_size());
+        format!(
+            "unit {} (the explained one)",
+            ex.unit.get().min(h.saturating_sub(1)) + 1
+        )
     };
     let only_layer0 = move || {
         session.with(|s| {
@@ -161,10 +172,16 @@ pub fn InterventionsPanel() -> impl IntoView {
             {move || told.get().map(|t| view! { <p class="lesson-note">{t}</p> })}
             <form class="iv-form" on:submit=add>
                 <label>"Force" <select on:change=on_series>{options}</select></label>
-                <label>"Forced unit" <input type="text" inputmode="numeric" placeholder="all" size="4" bind:value=unit /></label>
-                <label>"From step" <input type="text" inputmode="numeric" placeholder="1" size="4" bind:value=from /></label>
-                <label>"To step" <input type="text" inputmode="numeric" placeholder="last" size="4" bind:value=to /></label>
-                <label>"Forced value" <input type="text" inputmode="decimal" size="5" bind:value=value /></label>
+                <label>
+                    "Apply to"
+                    <select on:change=move |ev| one_unit.set(event_target_value(&ev) == "one")>
+                        <option value="all" selected=move || !one_unit.get()>"every unit"</option>
+                        <option value="one" selected=move || one_unit.get()>{explained_unit}</option>
+                    </select>
+                </label>
+                <label>"From step" <input id="iv-from" aria-describedby="iv-msg" type="text" inputmode="numeric" placeholder="1" size="4" bind:value=from /></label>
+                <label>"To step" <input id="iv-to" aria-describedby="iv-msg" type="text" inputmode="numeric" placeholder="last" size="4" bind:value=to /></label>
+                <label>"Set to" <input id="iv-value" aria-describedby="iv-msg" type="text" inputmode="decimal" size="5" bind:value=value /></label>
                 <button type="submit">"Add"</button>
             </form>
             <div class="iv-quick">
@@ -174,7 +191,7 @@ pub fn InterventionsPanel() -> impl IntoView {
                 }}</button>
                 <button on:click=clear disabled=move || list.with(Vec::is_empty)>"Clear all interventions"</button>
             </div>
-            <p class="iv-message" role="status">{move || message.get()}</p>
+            <p class="iv-message" id="iv-msg" role="status">{move || message.get()}</p>
             <ul class="iv-list" aria-label="Active interventions">{active}</ul>
             <p class="iv-help">{only_layer0}</p>
         </section>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::explainer_parts::{factor, hx, num, result_view, sub, terms_view};
 use super::{CurrentStep, Explained, SelectionWrite};
 use crate::model::explain::{Breakdown, Gate};
+use crate::model::parse::excerpt;
 use crate::model::{CellKind, Series};
 use crate::state::walkthrough::highlights;
 
@@ -22,15 +23,26 @@ pub fn StepExplainer() -> impl IntoView {
             .with(|b| b.as_ref().map(|b| b.h_prev.len()).unwrap_or(1))
     });
     let shown_unit = move || ex.unit.get().min(units.get().saturating_sub(1)) + 1;
+    let (unit_error, set_unit_error) = signal(None::<String>);
     let on_unit = move |ev: leptos::ev::Event| {
-        // A number outside 1..=H or not a number is ignored: the field shows the last good
-        // unit again on the next change.
-        if let Ok(u) = event_target_value(&ev).trim().parse::<usize>() {
-            if (1..=units.get_untracked()).contains(&u) {
+        // Anything but a unit of the model gets a message; the explainer keeps its unit, and
+        // leaving the field shows that unit again.
+        let text = event_target_value(&ev);
+        let h = units.get_untracked();
+        match text.trim().parse::<usize>() {
+            Ok(u) if (1..=h).contains(&u) => {
+                set_unit_error.set(None);
                 ex.unit.set(u - 1);
                 // The views ring the explained cell.
                 set_selection.set(Some((current.get_untracked(), u - 1)));
             }
+            _ if text.trim().is_empty() => {
+                set_unit_error.set(Some(format!("Unit must be a whole number from 1 to {h}.")))
+            }
+            _ => set_unit_error.set(Some(format!(
+                "Unit must be a whole number from 1 to {h}; \"{}\" is not.",
+                excerpt(text.trim())
+            ))),
         }
     };
     let body = move || {
@@ -46,6 +58,9 @@ pub fn StepExplainer() -> impl IntoView {
                 <label class="unit-field">
                     "Unit"
                     <input
+                        id="explainer-unit"
+                        aria-describedby="explainer-unit-msg"
+                        aria-invalid=move || unit_error.with(Option::is_some).to_string()
                         type="number"
                         min="1"
                         max=move || units.get()
@@ -57,11 +72,13 @@ pub fn StepExplainer() -> impl IntoView {
                             // explained one again.
                             let el = event_target::<web_sys::HtmlInputElement>(&ev);
                             el.set_value(&shown_unit().to_string());
+                            set_unit_error.set(None);
                         }
                     />
                 </label>
                 <span class="explainer-step">"at step t = "{move || current.get() + 1}</span>
             </div>
+            <p class="unit-error" id="explainer-unit-msg" role="status">{move || unit_error.get()}</p>
             {body}
         </section>
     }

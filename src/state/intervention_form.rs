@@ -2,6 +2,7 @@
 //! [`Intervention`] with a message for anything wrong, and a short description of each one.
 //! Steps and units are 1-based here, as everywhere on screen; the core's are 0-based.
 
+use crate::model::parse::excerpt;
 use crate::model::{CellKind, Intervention, Series};
 
 /// What the form can force for `kind`: its gates, then its states (c for an LSTM, h).
@@ -22,9 +23,9 @@ pub fn targets(kind: CellKind) -> Vec<Series> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub series: Series,
-    /// A unit number, or empty / "all" for every unit.
-    pub unit: String,
-    /// First and last step; empty means the first / the last step.
+    /// One unit (0-based), or `None` for every unit.
+    pub unit: Option<usize>,
+    /// First and last step (1-based); empty means the first / the last step.
     pub from: String,
     pub to: String,
     pub value: String,
@@ -46,10 +47,13 @@ impl Draft {
                 self.series.label()
             ));
         }
-        let unit = match self.unit.trim() {
-            "" | "all" | "All" => None,
-            text => Some(whole(text, "Unit", 1, hidden)? - 1),
-        };
+        if let Some(u) = self.unit.filter(|&u| u >= hidden) {
+            return Err(format!(
+                "Unit {} does not exist; the model has {hidden}.",
+                u + 1
+            ));
+        }
+        let unit = self.unit;
         let from = match self.from.trim() {
             "" => 1,
             text => whole(text, "From step", 1, steps)?,
@@ -61,23 +65,25 @@ impl Draft {
         if to < from {
             return Err(format!("To step ({to}) comes before From step ({from})."));
         }
-        let value: f32 = self
-            .value
-            .trim()
+        let text = self.value.trim();
+        let value: f32 = text
             .parse()
-            .map_err(|_| format!("Value: \"{}\" is not a number.", self.value.trim()))?;
+            .map_err(|_| format!("Set to: \"{}\" is not a number.", excerpt(text)))?;
         if !value.is_finite() {
-            return Err("Value must be a finite number.".to_string());
+            return Err(format!(
+                "Set to: \"{}\" is not a finite number.",
+                excerpt(text)
+            ));
         }
         if self.series.range() == crate::model::Range::Unit && !(0.0..=1.0).contains(&value) {
             return Err(format!(
-                "{} is a gate between 0 and 1; {value} is outside that.",
+                "Set to: {} is a gate between 0 and 1; {value} is outside that.",
                 self.series.label()
             ));
         }
         if self.series.range() == crate::model::Range::Symmetric && !(-1.0..=1.0).contains(&value) {
             return Err(format!(
-                "{} lies between −1 and 1; {value} is outside that.",
+                "Set to: {} lies between −1 and 1; {value} is outside that.",
                 self.series.label()
             ));
         }
@@ -95,7 +101,8 @@ fn whole(text: &str, field: &str, min: usize, max: usize) -> Result<usize, Strin
     match text.parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!(
-            "{field} must be a whole number from {min} to {max}; \"{text}\" is not."
+            "{field} must be a whole number from {min} to {max}; \"{}\" is not.",
+            excerpt(text)
         )),
     }
 }
@@ -119,10 +126,10 @@ pub fn describe(iv: &Intervention) -> String {
 mod tests {
     use super::*;
 
-    fn draft(series: Series, unit: &str, from: &str, to: &str, value: &str) -> Draft {
+    fn draft(series: Series, unit: Option<usize>, from: &str, to: &str, value: &str) -> Draft {
         Draft {
             series,
-            unit: unit.into(),
+            unit,
             from: from.into(),
             to: to.into(),
             value: value.into(),
@@ -131,53 +138,57 @@ mod tests {
 
     #[test]
     fn a_draft_becomes_a_zero_based_intervention() {
-        let iv = draft(Series::F, "2", "3", "5", "1")
+        let iv = draft(Series::F, Some(1), "3", "5", "1")
             .build(CellKind::Lstm, 4, 10)
             .unwrap();
         assert_eq!((iv.unit, iv.steps.clone(), iv.value), (Some(1), 2..=4, 1.0));
-        let all = draft(Series::H, "all", "", "", "0")
+        let all = draft(Series::H, None, "", "", "0")
             .build(CellKind::Rnn, 4, 10)
             .unwrap();
         assert_eq!((all.unit, all.steps), (None, 0..=9));
         assert_eq!(describe(&iv), "f = 1 · unit 2 · steps 3–5");
-        assert_eq!(
-            describe(
-                &draft(Series::C, "", "7", "7", "-2.5")
-                    .build(CellKind::Lstm, 4, 9)
-                    .unwrap()
-            ),
-            "c = -2.5 · all units · step 7"
-        );
+        let c = draft(Series::C, None, "7", "7", "-2.5")
+            .build(CellKind::Lstm, 4, 9)
+            .unwrap();
+        assert_eq!(describe(&c), "c = -2.5 · all units · step 7");
     }
 
     #[test]
     fn bad_fields_get_one_message_each() {
+        let long = "9".repeat(5000);
         let bad = [
             (
-                draft(Series::F, "5", "", "", "1"),
-                "Unit must be a whole number from 1 to 4",
+                draft(Series::F, Some(4), "", "", "1"),
+                "Unit 5 does not exist",
             ),
-            (draft(Series::F, "0", "", "", "1"), "Unit must be"),
-            (draft(Series::F, "x", "", "", "1"), "\"x\" is not"),
-            (draft(Series::F, "", "0", "", "1"), "From step must be"),
-            (draft(Series::F, "", "", "11", "1"), "To step must be"),
-            (draft(Series::F, "", "5", "3", "1"), "comes before"),
-            (draft(Series::F, "", "", "", "abc"), "is not a number"),
-            (draft(Series::F, "", "", "", "NaN"), "finite"),
-            (draft(Series::F, "", "", "", "inf"), "finite"),
-            (draft(Series::F, "", "", "", "1.5"), "between 0 and 1"),
-            (draft(Series::G, "", "", "", "-2"), "between −1 and 1"),
-            (draft(Series::Z, "", "", "", "1"), "has no"),
+            (draft(Series::F, None, "x", "", "1"), "\"x\" is not"),
+            (draft(Series::F, None, "0", "", "1"), "From step must be"),
+            (draft(Series::F, None, "", "11", "1"), "To step must be"),
+            (draft(Series::F, None, "5", "3", "1"), "comes before"),
+            (draft(Series::F, None, "", "", "abc"), "is not a number"),
+            (draft(Series::F, None, "", "", "NaN"), "finite"),
+            (draft(Series::F, None, "", "", "inf"), "finite"),
+            (
+                draft(Series::F, None, "", "", &long),
+                "999…\" is not a finite",
+            ),
+            (
+                draft(Series::F, None, "\u{202E}1", "", "1"),
+                "\"\u{FFFD}1\" is not",
+            ),
+            (draft(Series::F, None, "", "", "1.5"), "between 0 and 1"),
+            (draft(Series::G, None, "", "", "-2"), "between −1 and 1"),
+            (draft(Series::Z, None, "", "", "1"), "has no"),
         ];
         for (d, want) in bad {
-            let kind = CellKind::Lstm;
-            let msg = d.build(kind, 4, 10).unwrap_err();
-            assert!(msg.contains(want), "{d:?}: {msg}");
+            let msg = d.build(CellKind::Lstm, 4, 10).unwrap_err();
+            assert!(msg.contains(want), "{:?}: {msg}", d.series);
+            assert!(msg.chars().count() < 120, "short: {msg}");
         }
-        assert!(draft(Series::C, "", "", "", "1")
+        assert!(draft(Series::C, None, "", "", "1")
             .build(CellKind::Gru, 4, 10)
             .is_err());
-        assert!(draft(Series::C, "", "", "", "-40")
+        assert!(draft(Series::C, None, "", "", "-40")
             .build(CellKind::Lstm, 4, 10)
             .is_ok());
     }

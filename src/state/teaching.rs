@@ -44,8 +44,8 @@ impl Lesson {
         match self {
             Lesson::ForgetShut => "Forget gate shut: memory erased",
             Lesson::InputShut => "Input gate shut: nothing written",
-            Lesson::ImpulseHeld => "Impulse held for 50 steps",
-            Lesson::ImpulseFades => "Impulse left alone: it fades",
+            Lesson::ImpulseHeld => "Memory held for 50 steps",
+            Lesson::ImpulseFades => "Memory left alone: it fades",
             Lesson::UpdateHeld => "Update gate held at 1: h frozen",
         }
     }
@@ -55,7 +55,7 @@ impl Lesson {
         match self {
             Lesson::ForgetShut => {
                 "With f = 0 from step 2 on, c keeps nothing of step 1's impulse: each step's \
-                 c is only what i·g writes (compare with \"Impulse left alone\")."
+                 c is only what i·g writes (compare with \"Memory left alone\")."
             }
             Lesson::InputShut => {
                 "With i = 0 at every step, nothing is ever written: from a zero initial state, \

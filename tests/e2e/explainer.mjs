@@ -141,7 +141,7 @@ await explainer.scrollIntoViewIfNeeded();
 await page.screenshot({ path: path.join(shots, 'explainer-1366x768.png') });
 
 // ---- interventions: a teaching preset ----
-await page.getByRole('button', { name: 'Impulse held for 50 steps' }).click();
+await page.getByRole('button', { name: 'Memory held for 50 steps' }).click();
 await page.getByRole('img', { name: 'Cell state c', exact: true }).waitFor();
 let held;
 for (let k = 0; k < 40; k += 1) {
@@ -171,23 +171,23 @@ check(!cleared.f[0].slice(1).every((v) => v === '1.000') && (await shown()).forc
 
 // ---- interventions: the form ----
 const panel = page.getByRole('region', { name: 'Interventions' });
-const value = panel.getByLabel('Forced value');
+const value = panel.getByLabel('Set to');
 const add = panel.getByRole('button', { name: 'Add' });
-for (const [field, text, want] of [['Forced value', 'abc', 'is not a number'], ['Forced value', '2', 'between 0 and 1'],
-  ['Forced value', 'NaN', 'finite'], ['Forced unit', '9', 'Unit must be']]) {
+for (const [field, text, want] of [['Set to', 'abc', 'is not a number'], ['Set to', '2', 'between 0 and 1'],
+  ['Set to', 'NaN', 'finite'], ['From step', '0', 'From step must be'], ['To step', '99', 'To step must be']]) {
   await panel.getByLabel(field).fill(text);
   await add.click();
   const msg = await panel.getByRole('status').textContent();
-  check(msg.includes(want), `"${text}" in ${field}: "${msg}"`);
-  await panel.getByLabel('Forced unit').fill('');
-  await value.fill('1');
+  check(msg.includes(want) && (await panel.getByRole('listitem').count()) === 0, `"${text}" in ${field}: "${msg}", nothing added`);
+  await panel.getByLabel(field).fill(field === 'Set to' ? '1' : '');
 }
-await panel.getByLabel('Forced unit').fill('2');
+await unitField.fill('2');
+await panel.getByLabel('Apply to').selectOption('one');
 await panel.getByLabel('From step').fill('2');
 await panel.getByLabel('To step').fill('3');
 await value.fill('0');
 await add.click();
-const item = panel.getByText('f = 0 · unit 2 · steps 2–3');
+const item = panel.getByText('f = 0 · unit 2 · steps 2–3', { exact: true });
 check(await item.count() === 1, 'a good intervention is listed');
 const one = await readTables(page);
 check(one.f[1][1] === '0' && one.f[1][2] === '0' && one.f[1][3] !== '0' && one.f[0][1] !== '0',

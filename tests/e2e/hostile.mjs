@@ -284,6 +284,59 @@ try {
     });
   }
 
+  // 4b. The step explainer's "Unit" (a number field) and the interventions form's text
+  // fields: every bad text gets a message naming the field, nothing is forced, and the
+  // explainer keeps explaining a real unit.
+  {
+    const unit = page.locator('#explainer-unit');
+    const unitMsg = page.locator('#explainer-unit-msg');
+    const intro = page.locator('.step-explainer .explainer-intro');
+    await hostileField('Unit (step explainer)', 'explainer-unit', async (text) => {
+      await unit.click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Delete');
+      if (text) await page.keyboard.insertText(text.slice(0, 100_000));
+    }, async () => {
+      const state = await unit.evaluate((el) => ({ value: el.value, bad: el.validity.badInput }));
+      const shownUnit = Number(((await intro.textContent()) || '').match(/^Unit (\d+)/)?.[1]);
+      if (!(shownUnit >= 1 && shownUnit <= 4)) return `the explainer shows unit ${shownUnit}`;
+      if (!state.bad && /^\+?\d+$/.test(state.value) && Number(state.value) >= 1 && Number(state.value) <= 4) {
+        return Number(state.value) === shownUnit ? null : `valid ${state.value} not applied`;
+      }
+      const text = (await unitMsg.textContent()) || '';
+      if (!text.includes('Unit')) return `message "${text}" does not name the field`;
+      if (await unit.getAttribute('aria-invalid') !== 'true') return 'field not aria-invalid';
+      if (!(await near(unit, unitMsg))) return 'message not visible near the field';
+      return messageProblem(text);
+    });
+    const panel = page.getByRole('region', { name: 'Interventions' });
+    const status = page.locator('#iv-msg');
+    for (const [id, name] of [['iv-from', 'From step'], ['iv-to', 'To step'], ['iv-value', 'Set to']]) {
+      const input = page.locator(`#${id}`);
+      await hostileField(`${name} (interventions)`, id, async (text) => {
+        await paste(input, text);
+        await panel.getByRole('button', { name: 'Add', exact: true }).click();
+      }, async (label, text) => {
+        const listed = await panel.getByRole('listitem').count();
+        // An empty step field means the first or last step: a valid intervention.
+        if (text.trim() === '' && id !== 'iv-value') {
+          await panel.getByRole('button', { name: 'Clear all interventions' }).click();
+          await input.fill('');
+          return listed === 1 ? null : `an empty ${name} should add one intervention, ${listed} listed`;
+        }
+        const msg = (await status.textContent()) || '';
+        await input.fill(id === 'iv-value' ? '1' : '');
+        if (listed !== 0) {
+          await panel.getByRole('button', { name: 'Clear all interventions' }).click();
+          return `"${label}" added an intervention`;
+        }
+        if (!msg.includes(name)) return `message "${msg}" does not name the field`;
+        if (!(await near(input, status))) return 'message not visible near the field';
+        return messageProblem(msg);
+      });
+    }
+  }
+
   // 5. Sliders: a script (or a bookmarklet) writing text into them must change nothing.
   for (const name of ['Timestep', 'Speed']) {
     const slider = page.getByRole('slider', { name, exact: true });
