@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::Explained;
 use crate::model::explain::Breakdown;
 use crate::model::{CellKind, Series};
-use crate::state::walkthrough::{part, parts};
+use crate::viz::walkthrough::{part, parts};
 use crate::viz::cell_diagram::{
     self as cd, Emphasis, GateBox, Label, Node, Op, Quantity, Wire, BOX_H, BOX_W, NODE_R,
 };

@@ -4,7 +4,6 @@
 mod canvas;
 mod cell_diagram;
 mod compare_panel;
-mod explainer_parts;
 mod formats_worker;
 mod gradient_flow_chart;
 mod heatmap_panel;
@@ -23,6 +22,7 @@ mod step_explainer;
 mod step_vectors;
 mod training_panel;
 mod transport;
+mod tree_view;
 mod value_table;
 
 use leptos::prelude::*;
@@ -81,7 +81,7 @@ pub struct Explained {
     pub breakdown: Memo<Result<Breakdown, String>>,
     /// The explained unit, 0-based (clamped to H where it is read).
     pub unit: RwSignal<usize>,
-    /// The "Walk through this step" part on show ([`crate::state::walkthrough::parts`]).
+    /// The "Walk through this step" part on show ([`crate::viz::walkthrough::parts`]).
     pub walk: RwSignal<Option<usize>>,
     /// A heatmap cell to ring, (series, step, unit), while a number it gave is hovered.
     pub highlight: RwSignal<Option<(Series, usize, usize)>>,

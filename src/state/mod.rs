@@ -14,7 +14,6 @@ pub mod selection;
 pub mod session;
 pub mod teaching;
 pub mod training;
-pub mod walkthrough;
 
 pub use layers::Layers;
 pub use playback::Playback;

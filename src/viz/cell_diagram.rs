@@ -648,7 +648,7 @@ const RNN: Diagram = Diagram {
 mod tests {
     use super::*;
     use crate::model::explain::{Gate, Sum};
-    use crate::state::walkthrough::parts;
+    use crate::viz::walkthrough::parts;
 
     const KINDS: [CellKind; 3] = [CellKind::Lstm, CellKind::Gru, CellKind::Rnn];
     const ODD: [f32; 5] = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, f32::MAX, -0.0];

@@ -8,6 +8,9 @@ pub mod charts;
 pub mod colormap;
 pub mod heatmap;
 pub mod table;
+pub mod tree;
+pub mod walkthrough;
+pub mod explainer;
 
 pub use colormap::{format_compact, format_sig, text_on, ColorScale, Palette};
 pub use heatmap::{first_column_of, heatmap_pixels, paint_columns, Grid, Pixels};
