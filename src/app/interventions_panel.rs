@@ -3,10 +3,12 @@
 
 use leptos::prelude::*;
 
+use super::tree_view::{closest_attr, TreeHost};
 use super::{Explained, PlaybackWrite, SessionRead, SessionWrite};
 use crate::model::{Intervention, Series};
 use crate::state::intervention_form::{describe, targets, Draft};
 use crate::state::teaching::Lesson;
+use crate::viz::tree::html;
 
 /// The "Interventions" panel: a form (what, unit, steps, value), the active list with a
 /// remove button each and "Clear all", the teaching presets, and messages where the user
@@ -104,17 +106,91 @@ pub fn InterventionsPanel() -> impl IntoView {
         set_playback.update(|p| p.seek(usize::MAX, x.nrows()));
     };
 
-    let options = move || {
-        targets(kind.get())
+    // The lists (gates to force, presets, active interventions) are trees patched into
+    // their containers (see `tree_view`), with delegated clicks: far less wasm than a
+    // `view!` type per list.
+    let options_el = NodeRef::<leptos::html::Select>::new();
+    let presets_el = NodeRef::<leptos::html::Div>::new();
+    let list_el = NodeRef::<leptos::html::Ul>::new();
+    let (options_host, presets_host, list_host) =
+        (TreeHost::new(), TreeHost::new(), TreeHost::new());
+    Effect::new(move |_| {
+        let (kind, chosen) = (kind.get(), series.get());
+        let options = targets(kind)
             .into_iter()
             .map(|s| {
-                let label = match s {
-                    Series::C | Series::H => format!("set {}", s.label()),
-                    _ => format!("clamp {}", s.label()),
+                let verb = if matches!(s, Series::C | Series::H) {
+                    "set"
+                } else {
+                    "clamp"
                 };
-                view! { <option value=s.symbol() selected=move || series.get() == s>{label}</option> }
+                html("option")
+                    .attr("value", s.symbol())
+                    .attr_if(s == chosen, "selected", "")
+                    .text(format!("{verb} {}", s.label()))
+                    .into()
             })
-            .collect_view()
+            .collect();
+        if let Some(el) = options_el.get() {
+            options_host.show(&el, options);
+            el.set_value(chosen.symbol());
+        }
+        let presets = Lesson::for_kind(kind)
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                html("button")
+                    .class("lesson")
+                    .attr("type", "button")
+                    .attr("data-lesson", k.to_string())
+                    .text(l.label())
+                    .into()
+            })
+            .collect();
+        if let Some(el) = presets_el.get() {
+            presets_host.show(&el, presets);
+        }
+    });
+    Effect::new(move |_| {
+        let items = list.with(|all| {
+            all.iter()
+                .enumerate()
+                .map(|(k, iv)| {
+                    let text = describe(iv);
+                    // Named by hidden text, not aria-label, so label queries meet only fields.
+                    html("li")
+                        .child(html("span").class("iv-text").text(text.clone()))
+                        .child(
+                            html("button")
+                                .class("iv-remove")
+                                .attr("type", "button")
+                                .attr("title", "Remove")
+                                .attr("data-remove", k.to_string())
+                                .child(html("span").attr("aria-hidden", "true").text("×"))
+                                .child(
+                                    html("span").class("sr-only").text(format!("Remove {text}")),
+                                ),
+                        )
+                        .into()
+                })
+                .collect()
+        });
+        if let Some(el) = list_el.get() {
+            list_host.show(&el, items);
+        }
+    });
+    let on_preset = move |ev: leptos::ev::MouseEvent| {
+        let picked = closest_attr(&ev, "data-lesson")
+            .and_then(|(_, k)| k.parse::<usize>().ok())
+            .and_then(|k| Lesson::for_kind(kind.get_untracked()).get(k).copied());
+        if let Some(lesson) = picked {
+            use_lesson(lesson);
+        }
+    };
+    let on_remove = move |ev: leptos::ev::MouseEvent| {
+        if let Some(k) = closest_attr(&ev, "data-remove").and_then(|(_, k)| k.parse().ok()) {
+            remove(k);
+        }
     };
     let on_series = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
@@ -124,31 +200,6 @@ pub fn InterventionsPanel() -> impl IntoView {
         {
             series.set(s);
         }
-    };
-    let active = move || {
-        list.get()
-            .iter()
-            .enumerate()
-            .map(|(k, iv)| {
-                let text = describe(iv);
-                // Named by hidden text, not aria-label, so label queries meet only fields.
-                view! {
-                    <li>
-                        <span class="iv-text">{text.clone()}</span>
-                        <button class="iv-remove" title="Remove" on:click=move |_| remove(k)>
-                            <span aria-hidden="true">"×"</span>
-                            <span class="sr-only">{format!("Remove {text}")}</span>
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    let presets = move || {
-        Lesson::for_kind(kind.get())
-            .iter()
-            .map(|&l| view! { <button class="lesson" on:click=move |_| use_lesson(l)>{l.label()}</button> })
-            .collect_view()
     };
     let explained_unit = move || {
         let h = session.with(|s| s.params().hidden_size());
@@ -168,10 +219,10 @@ pub fn InterventionsPanel() -> impl IntoView {
         <section class="interventions" aria-label="Interventions">
             <h2>"Interventions"</h2>
             <p class="iv-help">"Take over a gate or a state and watch what changes. Forced cells are hatched in the heatmaps."</p>
-            <div class="lessons" role="group" aria-label="Presets that teach">{presets}</div>
+            <div class="lessons" role="group" aria-label="Presets that teach" node_ref=presets_el on:click=on_preset></div>
             {move || told.get().map(|t| view! { <p class="lesson-note">{t}</p> })}
             <form class="iv-form" on:submit=add>
-                <label>"Force" <select on:change=on_series>{options}</select></label>
+                <label>"Force" <select node_ref=options_el on:change=on_series></select></label>
                 <label>
                     "Apply to"
                     <select on:change=move |ev| one_unit.set(event_target_value(&ev) == "one")>
@@ -192,7 +243,7 @@ pub fn InterventionsPanel() -> impl IntoView {
                 <button on:click=clear disabled=move || list.with(Vec::is_empty)>"Clear all interventions"</button>
             </div>
             <p class="iv-message" id="iv-msg" role="status">{move || message.get()}</p>
-            <ul class="iv-list" aria-label="Active interventions">{active}</ul>
+            <ul class="iv-list" aria-label="Active interventions" node_ref=list_el on:click=on_remove></ul>
             <p class="iv-help">{only_layer0}</p>
         </section>
     }
