@@ -116,5 +116,9 @@ fn parse_cell(text: &str) -> Option<(Series, usize, usize)> {
     ]
     .into_iter()
     .find(|s| s.symbol() == sym)?;
-    Some((series, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    Some((
+        series,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    ))
 }

@@ -79,11 +79,7 @@ fn same_kind(a: &Node, b: &Node) -> bool {
 
 fn patch(doc: &Document, dom: &web_sys::Node, old: &Node, new: &Node) {
     match (old, new) {
-        (Node::Text(a), Node::Text(b)) => {
-            if a != b {
-                dom.set_text_content(Some(b));
-            }
-        }
+        (Node::Text(a), Node::Text(b)) if a != b => dom.set_text_content(Some(b)),
         (Node::Element(a), Node::Element(b)) => {
             let Some(el) = dom.dyn_ref::<DomElement>() else {
                 return;

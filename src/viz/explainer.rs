@@ -106,7 +106,12 @@ fn sub(base: &str, sub: &str) -> Node {
 fn prev(base: &str) -> Node {
     math("msub")
         .child(mi(base))
-        .child(math("mrow").child(mi("t")).child(mo("−")).child(mn_text("1")))
+        .child(
+            math("mrow")
+                .child(mi("t"))
+                .child(mo("−"))
+                .child(mn_text("1")),
+        )
         .into()
 }
 
@@ -344,11 +349,7 @@ fn memory_line(b: &Breakdown, walk: Option<usize>) -> Option<Element> {
             html("span")
                 .class("part kept")
                 .child(m(kept_parts))
-                .child(
-                    html("span")
-                        .class("part-label")
-                        .text("kept from memory "),
-                )
+                .child(html("span").class("part-label").text("kept from memory "))
                 .child(m(vec![num(f64::from(kept), Some("kept".to_string()))])),
         )
         .child(
@@ -446,7 +447,13 @@ fn gru_candidate_line(b: &Breakdown, walk: Option<usize>) -> Option<Element> {
             mo("="),
             num(rec.total, Some("n-recurrent".to_string())),
         ]));
-    let mut parts = vec![mo("="), mi("tanh"), mo("("), num(n.sum.total, None), mo("+")];
+    let mut parts = vec![
+        mo("="),
+        mi("tanh"),
+        mo("("),
+        num(n.sum.total, None),
+        mo("+"),
+    ];
     parts.extend(factor(value_of(b, Series::R), None));
     parts.push(mo("·"));
     parts.extend(factor(rec.total, None));
@@ -500,10 +507,7 @@ fn gru_output_line(b: &Breakdown, walk: Option<usize>) -> Element {
     parts.push(mo("+"));
     parts.extend(factor(z, None));
     parts.push(mo("·"));
-    parts.extend(factor(
-        f64::from(b.h_prev_unit),
-        Some("h-prev".to_string()),
-    ));
+    parts.extend(factor(f64::from(b.h_prev_unit), Some("h-prev".to_string())));
     let value = line().child(m(parts)).child(result_view(b, Series::H, b.h));
     equation(
         b,

@@ -9,7 +9,9 @@ use crate::viz::tree::Node;
 use ndarray::Array2;
 
 fn tree(b: &Breakdown, walk: Option<usize>) -> Node {
-    crate::viz::tree::html("div").children(equations(b, walk)).into()
+    crate::viz::tree::html("div")
+        .children(equations(b, walk))
+        .into()
 }
 
 fn q(n: &Node, name: &str) -> Option<String> {
@@ -34,7 +36,10 @@ fn the_seed_examples_numbers_are_the_breakdowns() {
     for g in &b.gates {
         let s = g.series.symbol();
         assert_eq!(q(&n, s).unwrap(), format_sig(g.value, 4));
-        assert_eq!(q(&n, &format!("pre-{s}")).unwrap(), format_sig(g.sum.total as f32, 4));
+        assert_eq!(
+            q(&n, &format!("pre-{s}")).unwrap(),
+            format_sig(g.sum.total as f32, 4)
+        );
     }
     assert_eq!(q(&n, "c").unwrap(), format_sig(b.c.unwrap(), 4));
     assert_eq!(q(&n, "kept").unwrap(), format_sig(b.kept.unwrap(), 4));
@@ -45,7 +50,9 @@ fn the_seed_examples_numbers_are_the_breakdowns() {
     let cells: Vec<&str> = terms.iter().filter_map(|e| e.get("data-cell")).collect();
     assert_eq!(cells.len(), 4 * 4);
     assert!(cells.iter().all(|c| c.starts_with("h,1,")));
-    assert!(n.find_all(&|e| e.get("class") == Some("eq walk")).is_empty());
+    assert!(n
+        .find_all(&|e| e.get("class") == Some("eq walk"))
+        .is_empty());
     let lit = tree(&b, Some(0));
     let walk: Vec<&str> = lit
         .find_all(&|e| e.get("class").is_some_and(|c| c.contains("walk")))

@@ -6,11 +6,11 @@ pub mod bars;
 pub mod cell_diagram;
 pub mod charts;
 pub mod colormap;
+pub mod explainer;
 pub mod heatmap;
 pub mod table;
 pub mod tree;
 pub mod walkthrough;
-pub mod explainer;
 
 pub use colormap::{format_compact, format_sig, text_on, ColorScale, Palette};
 pub use heatmap::{first_column_of, heatmap_pixels, paint_columns, Grid, Pixels};

@@ -178,7 +178,10 @@ mod tests {
             .attr_if(false, "hidden", "")
             .text("hi")
             .child(math("mn").text("1"));
-        assert_eq!(e.attrs, [("class", "b".to_string()), ("id", "x".to_string())]);
+        assert_eq!(
+            e.attrs,
+            [("class", "b".to_string()), ("id", "x".to_string())]
+        );
         let n = Node::from(e);
         assert_eq!(n.text_content(), "hi1");
         assert_eq!(n.find_all(&|e| e.tag == "mn").len(), 1);
