@@ -2,13 +2,17 @@
 //! gate box and label of an LSTM, GRU or RNN step sits, which quantity of the step's
 //! [`Breakdown`] each one shows, and how a value becomes a stroke width or an opacity.
 //!
-//! Coordinates are in viewBox units, [`VIEW_W`] wide, y downwards. The app draws these
-//! lists as SVG; nothing here computes a model number: every value comes from the
-//! breakdown, and the mappings below only turn values into styles.
+//! Coordinates are in viewBox units, [`VIEW_W`] wide, y downwards. [`figure`] turns these
+//! lists and a breakdown into an element tree ([`crate::viz::tree`]: the SVG, the
+//! walk-through controls), which `app::cell_diagram` patches into the page. Nothing here
+//! computes a model number: every value comes from the breakdown, and the mappings below
+//! only turn values into styles.
 
 use crate::model::explain::Breakdown;
 use crate::model::{CellKind, Series};
 use crate::viz::format_sig;
+use crate::viz::tree::{self, html, svg, Element};
+use crate::viz::walkthrough::{part, parts};
 // Short names for the layout tables at the end.
 use Anchor::{End, Start};
 use Series::{C, F, G, H, I, N, O, R, Z};
@@ -402,6 +406,232 @@ pub fn summary(b: &Breakdown) -> String {
         b.kind.name().to_ascii_uppercase(),
         parts.join("; ")
     )
+}
+
+// ---- The drawing: the figure's contents as a tree, for `app::tree_view`. ----
+
+/// How far a subscript sits below the baseline, and the line height of a stacked value.
+const SUB_DY: f64 = 5.0;
+const LINE_DY: f64 = 22.0;
+
+/// Everything inside the "Cell diagram" figure for breakdown `b` with walk-through part
+/// `walk` on show: the heading, the drawing ([`draw`]), the walk-through controls
+/// ([`walk_controls`]) and the key hint.
+pub fn figure(b: &Breakdown, walk: Option<usize>) -> Vec<tree::Node> {
+    vec![
+        heading(&format!("unit {} · step {}", b.unit + 1, b.t + 1)),
+        draw(b, walk),
+        walk_controls(b.kind, walk),
+        html("p")
+            .class("cd-keys")
+            .text("Keys here: ← → walk through the parts, Esc stops.")
+            .into(),
+    ]
+}
+
+/// The figure's contents when there is no breakdown: the heading and `message`.
+pub fn figure_message(message: &str) -> Vec<tree::Node> {
+    vec![
+        heading(""),
+        html("p").class("cd-error").text(message).into(),
+    ]
+}
+
+fn heading(whereabouts: &str) -> tree::Node {
+    html("h2")
+        .text("Cell diagram ")
+        .child(html("span").class("cd-where").text(whereabouts))
+        .into()
+}
+
+/// The `<svg>` of `b`'s cell: [`diagram`]'s wires, nodes, boxes and labels, back to front,
+/// each styled by its value in `b`, with the elements of walk-through part `walk`
+/// (`cd-strong`) standing out from the rest (`cd-dim`), and forced states marked
+/// (`cd-forced`). Its accessible name is [`summary`]. Every number attribute goes through
+/// [`attr`], so none is "NaN" or "inf".
+pub fn draw(b: &Breakdown, walk: Option<usize>) -> tree::Node {
+    let dg = diagram(b.kind);
+    let on = part(b.kind, walk).map(|p| p.series);
+    let arrow = svg("marker")
+        .attr("id", "cd-arrow")
+        .attr("viewBox", "0 0 10 10")
+        .attr("refX", "9")
+        .attr("refY", "5")
+        .attr("markerWidth", "12")
+        .attr("markerHeight", "12")
+        .attr("markerUnits", "userSpaceOnUse")
+        .attr("orient", "auto")
+        .child(
+            svg("path")
+                .class("cd-arrowhead")
+                .attr("d", "M0 0L10 5L0 10z"),
+        );
+    svg("svg")
+        .class(if on.is_some() {
+            "cd-svg cd-walking"
+        } else {
+            "cd-svg"
+        })
+        .attr("viewBox", dg.view_box())
+        .attr("role", "img")
+        .attr("aria-label", summary(b))
+        .child(svg("defs").child(arrow))
+        .children(dg.wires.iter().map(|w| wire_tree(b, on, w)))
+        .children(dg.nodes.iter().map(|n| node_tree(b, on, n)))
+        .children(dg.boxes.iter().map(|gb| box_tree(b, on, gb)))
+        .children(dg.labels.iter().map(|l| label_tree(b, on, l)))
+        .into()
+}
+
+/// "Walk through this step", or the part on show (an index past `kind`'s parts counts as
+/// none) with Back / Next / Done. Buttons carry `data-walk` ("start", "back", "next",
+/// "done") for the container's click handler.
+pub fn walk_controls(kind: CellKind, walk: Option<usize>) -> tree::Node {
+    let all = parts(kind);
+    let n = all.len();
+    let button = |action: &'static str, text: &'static str| {
+        html("button").attr("data-walk", action).text(text)
+    };
+    let inner = match walk.filter(|&k| k < n) {
+        None => vec![button("start", "Walk through this step")
+            .class("cd-walk-start")
+            .into()],
+        Some(k) => vec![
+            html("div")
+                .class("cd-part")
+                .attr("aria-live", "polite")
+                .child(html("h3").text(format!("{} of {}: {}", k + 1, n, all[k].title)))
+                .child(html("p").text(all[k].sentence))
+                .into(),
+            html("div")
+                .class("cd-buttons")
+                .child(button("back", "Back").attr("aria-disabled", (k == 0).to_string()))
+                .child(button("next", "Next").attr("aria-disabled", (k + 1 == n).to_string()))
+                .child(button("done", "Done"))
+                .into(),
+        ],
+    };
+    html("div").class("cd-walk").children(inner).into()
+}
+
+/// The group every drawn element sits in: its walk-through emphasis and forced mark.
+fn group(tags: &[Series], on: Option<&[Series]>, forced: bool) -> Element {
+    let mut class = String::from("cd-el");
+    match emphasis(tags, on) {
+        Emphasis::Normal => {}
+        Emphasis::Strong => class.push_str(" cd-strong"),
+        Emphasis::Dim => class.push_str(" cd-dim"),
+    }
+    if forced {
+        class.push_str(" cd-forced");
+    }
+    svg("g").class(class)
+}
+
+/// `q` of `b` with 4 significant digits, empty when `b` has none.
+fn value_text(b: &Breakdown, q: Quantity) -> String {
+    quantity(b, q).map(|v| format_sig(v, 4)).unwrap_or_default()
+}
+
+/// An SVG `<text>` at `at` (a number attribute) with `class`.
+fn text_at(class: &'static str, at: Point) -> Element {
+    svg("text")
+        .class(class)
+        .attr("x", attr(at.x))
+        .attr("y", attr(at.y))
+}
+
+fn wire_tree(b: &Breakdown, on: Option<&[Series]>, w: &Wire) -> tree::Node {
+    let (width, opacity) = wire_style(b, w);
+    let path = svg("path")
+        .class("cd-wire")
+        .attr("d", w.d)
+        .attr(
+            "style",
+            format!("stroke-width:{};opacity:{}", attr(width), attr(opacity)),
+        )
+        .attr_if(w.arrow, "marker-end", "url(#cd-arrow)");
+    group(w.tags, on, false).child(path).into()
+}
+
+fn node_tree(b: &Breakdown, on: Option<&[Series]>, n: &Node) -> tree::Node {
+    let (cx, cy) = (attr(n.at.x), attr(n.at.y));
+    let shape = if n.op == Op::Tanh {
+        svg("ellipse").attr("rx", "30").attr("ry", "16")
+    } else {
+        svg("circle").attr("r", attr(NODE_R))
+    };
+    let shape = shape.class("cd-node").attr("cx", cx).attr("cy", cy);
+    let op_class = match n.op {
+        Op::Tanh => "cd-op cd-op-word",
+        Op::OneMinus => "cd-op cd-op-small",
+        Op::Times | Op::Plus => "cd-op",
+    };
+    let op = text_at(op_class, n.at)
+        .attr("text-anchor", "middle")
+        .attr("dominant-baseline", "central")
+        .text(n.op.symbol());
+    let forced = n.forced.is_some_and(|s| b.is_forced(s));
+    let mut g = group(n.tags, on, forced).child(shape).child(op);
+    if n.forced.is_some() {
+        g = g.child(
+            text_at("cd-forced-label", n.forced_at)
+                .attr("text-anchor", "end")
+                .text("forced"),
+        );
+    }
+    g.into()
+}
+
+fn box_tree(b: &Breakdown, on: Option<&[Series]>, gb: &GateBox) -> tree::Node {
+    let rect = svg("rect")
+        .class("cd-box")
+        .attr("x", attr(gb.cx - BOX_W / 2.0))
+        .attr("y", attr(gb.top))
+        .attr("width", attr(BOX_W))
+        .attr("height", attr(BOX_H))
+        .attr("rx", "8");
+    let fun = text_at("cd-fun", p(gb.cx, gb.top + 23.0))
+        .attr("text-anchor", "middle")
+        .text(format!("{} ", gb.fun))
+        .child(svg("tspan").class("cd-name").text(gb.series.symbol()));
+    let value = text_at("cd-value", p(gb.cx, gb.top + 47.0))
+        .attr("text-anchor", "middle")
+        .text(value_text(b, gb.value));
+    let tag = text_at("cd-forced-label", gb.forced_at()).text("forced");
+    group(gb.tags, on, b.is_forced(gb.series))
+        .child(rect)
+        .child(fun)
+        .child(value)
+        .child(tag)
+        .into()
+}
+
+fn label_tree(b: &Breakdown, on: Option<&[Series]>, l: &Label) -> tree::Node {
+    let has_sub = !l.sub.is_empty();
+    let back = if has_sub { -SUB_DY } else { 0.0 };
+    // Beside the name (after a gap), or under it, starting a new line at the label's x.
+    let value = svg("tspan").class("cd-value");
+    let value = if l.stacked {
+        value
+            .attr("x", attr(l.at.x))
+            .attr("dy", attr(LINE_DY + back))
+    } else {
+        value.attr("dx", "7").attr("dy", attr(back))
+    };
+    let mut text = text_at("cd-label", l.at)
+        .attr("text-anchor", l.anchor.as_str())
+        .child(svg("tspan").class("cd-name").text(l.name));
+    if has_sub {
+        text = text.child(
+            svg("tspan")
+                .class("cd-sub")
+                .attr("dy", attr(SUB_DY))
+                .text(l.sub),
+        );
+    }
+    let text = text.child(value.text(value_text(b, l.value)));
+    group(l.tags, on, false).child(text).into()
 }
 
 // ---- The three layouts, built by short constructors so each element reads as one line. ----
@@ -931,5 +1161,258 @@ mod tests {
         let rnn = summary(&breakdown(CellKind::Rnn, -0.125));
         assert!(rnn.contains("pre-activation -0.1250"), "{rnn}");
         assert!(summary(&breakdown(CellKind::Gru, 0.5)).contains("Update gate z 0.5000"));
+    }
+    /// The elements of `n` whose class list has `class`.
+    fn with_class<'a>(n: &'a tree::Node, class: &str) -> Vec<&'a Element> {
+        n.find_all(&|e| {
+            e.get("class")
+                .is_some_and(|c| c.split(' ').any(|k| k == class))
+        })
+    }
+
+    /// The texts of the `cd-value` elements of `n` (boxes and labels, in drawing order).
+    fn values(n: &tree::Node) -> Vec<String> {
+        with_class(n, "cd-value")
+            .into_iter()
+            .map(|e| tree::Node::Element(e.clone()).text_content())
+            .collect()
+    }
+
+    #[test]
+    fn the_drawing_is_an_image_named_by_its_summary() {
+        for kind in KINDS {
+            let b = breakdown(kind, 0.5);
+            let n = draw(&b, None);
+            let tree::Node::Element(root) = &n else {
+                panic!("an element")
+            };
+            assert_eq!((root.tag, root.ns), ("svg", tree::Ns::Svg));
+            assert_eq!(root.get("role"), Some("img"));
+            assert_eq!(root.get("aria-label"), Some(summary(&b).as_str()));
+            assert_eq!(root.get("viewBox"), Some(diagram(kind).view_box().as_str()));
+            assert_eq!(root.get("class"), Some("cd-svg"));
+            let dg = diagram(kind);
+            assert_eq!(with_class(&n, "cd-wire").len(), dg.wires.len(), "{kind:?}");
+            assert_eq!(with_class(&n, "cd-node").len(), dg.nodes.len(), "{kind:?}");
+            assert_eq!(with_class(&n, "cd-box").len(), dg.boxes.len(), "{kind:?}");
+            assert_eq!(
+                with_class(&n, "cd-label").len(),
+                dg.labels.len(),
+                "{kind:?}"
+            );
+            let arrows = n.find_all(&|e| e.get("marker-end").is_some()).len();
+            assert_eq!(arrows, dg.wires.iter().filter(|w| w.arrow).count());
+            assert!(n.find_all(&|e| e.ns != tree::Ns::Svg).is_empty());
+        }
+    }
+
+    #[test]
+    fn the_drawing_shows_the_lstm_values() {
+        let mut b = breakdown(CellKind::Lstm, 0.5);
+        for (g, v) in b.gates.iter_mut().zip([0.125, 0.25, -0.375, 0.875]) {
+            g.value = v; // i, f, g, o
+        }
+        (b.c_prev, b.kept, b.written, b.c) =
+            (Some(1.5), Some(0.375), Some(-0.046875), Some(0.328125));
+        (b.h_prev_unit, b.h, b.x) = (-0.625, 0.2789, vec![2.0]);
+        let n = draw(&b, None);
+        // Boxes f, i, g, o; then labels c_{t-1}, c_t, kept, written, h_{t-1}, x_t, h_t.
+        assert_eq!(
+            values(&n),
+            [
+                "0.2500", "0.1250", "-0.3750", "0.8750", "1.500", "0.3281", "0.3750", "-0.04688",
+                "-0.6250", "2.000", "0.2789"
+            ]
+            .map(|v| v.to_string())
+        );
+        let wires: Vec<_> = with_class(&n, "cd-wire");
+        let memory = wires
+            .iter()
+            .find(|w| w.get("d") == Some("M255 56H470"))
+            .expect("the c_t line");
+        let want = format!("stroke-width:{};opacity:1.00", attr(memory_width(0.328125)));
+        assert_eq!(memory.get("style"), Some(want.as_str()));
+        assert!(
+            n.text_content().contains("σ f"),
+            "gate boxes name their gate"
+        );
+        // x_t of several entries has no value to show.
+        b.x = vec![1.0, 2.0];
+        assert_eq!(values(&draw(&b, None))[9], "");
+    }
+
+    #[test]
+    fn the_drawing_marks_forced_values() {
+        let mut b = breakdown(CellKind::Lstm, 0.5);
+        assert!(with_class(&draw(&b, None), "cd-forced").is_empty());
+        b.gates[1].forced = true;
+        b.forced = vec![Series::F, Series::C];
+        let n = draw(&b, None);
+        let forced = with_class(&n, "cd-forced");
+        assert_eq!(forced.len(), 2);
+        let names: Vec<String> = forced
+            .iter()
+            .map(|g| tree::Node::Element((*g).clone()).text_content())
+            .collect();
+        assert!(
+            names[0].contains('+') && names[0].contains("forced"),
+            "{names:?}"
+        );
+        assert!(
+            names[1].contains("σ f") && names[1].contains("forced"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn the_drawing_highlights_the_walk_through_part() {
+        for kind in KINDS {
+            let b = breakdown(kind, 0.5);
+            let idle = draw(&b, None);
+            assert!(
+                with_class(&idle, "cd-strong").is_empty() && with_class(&idle, "cd-dim").is_empty()
+            );
+            for (k, p) in parts(kind).iter().enumerate() {
+                let n = draw(&b, Some(k));
+                let tree::Node::Element(root) = &n else {
+                    panic!("an element")
+                };
+                assert_eq!(root.get("class"), Some("cd-svg cd-walking"));
+                let strong = with_class(&n, "cd-strong");
+                assert!(
+                    !strong.is_empty() && !with_class(&n, "cd-dim").is_empty(),
+                    "{kind:?} {k}"
+                );
+                // Every gate box of the part's series stands out.
+                for gb in diagram(kind)
+                    .boxes
+                    .iter()
+                    .filter(|gb| p.series.contains(&gb.series))
+                {
+                    let name = gb.series.symbol();
+                    assert!(
+                        strong.iter().any(|g| {
+                            g.children.iter().any(|c| matches!(c, tree::Node::Element(e) if e.get("class") == Some("cd-box")))
+                                && tree::Node::Element((*g).clone()).text_content().contains(name)
+                        }),
+                        "{kind:?} part {k}: box {name}"
+                    );
+                }
+            }
+            assert_eq!(
+                draw(&b, Some(9)),
+                idle,
+                "an index past the parts walks nothing"
+            );
+        }
+        // LSTM part 1 (forget): f's box is strong, o's dim.
+        let n = draw(&breakdown(CellKind::Lstm, 0.5), Some(0));
+        let text = |class| {
+            with_class(&n, class)
+                .iter()
+                .map(|g| tree::Node::Element((*g).clone()).text_content())
+                .collect::<String>()
+        };
+        assert!(text("cd-strong").contains("σ f") && !text("cd-strong").contains("σ o"));
+        assert!(text("cd-dim").contains("σ o"));
+    }
+
+    #[test]
+    fn the_drawing_shows_gru_and_rnn_values() {
+        let mut gru = breakdown(CellKind::Gru, 0.5);
+        for (g, v) in gru.gates.iter_mut().zip([0.125, 0.25, -0.75]) {
+            g.value = v; // r, z, n
+        }
+        gru.n_recurrent = Some(sum(1.0625));
+        gru.h = 0.3;
+        // Boxes z, r, n; labels h_{t-1}, h_t, W·h+b, x_t.
+        assert_eq!(
+            values(&draw(&gru, None)),
+            ["0.2500", "0.1250", "-0.7500", "0.5000", "0.3000", "1.062", "0.5000"]
+                .map(|v| v.to_string())
+        );
+        let mut rnn = breakdown(CellKind::Rnn, 0.5);
+        rnn.rnn_pre = Some(sum(-2.5));
+        rnn.h = -0.9866;
+        // The tanh box shows h; labels h_{t-1}, Σ, x_t, h_t.
+        let n = draw(&rnn, None);
+        assert_eq!(
+            values(&n),
+            ["-0.9866", "0.5000", "-2.500", "0.5000", "-0.9866"].map(|v| v.to_string())
+        );
+        assert!(n.text_content().contains("tanh h"));
+    }
+
+    #[test]
+    fn the_drawing_has_no_non_finite_attribute() {
+        for v in ODD {
+            for kind in KINDS {
+                let mut b = breakdown(kind, v);
+                b.forced = Series::of(kind).to_vec();
+                for walk in [None, Some(0), Some(1)] {
+                    let n = draw(&b, walk);
+                    for e in n.find_all(&|_| true) {
+                        for (name, value) in &e.attrs {
+                            if *name == "aria-label" {
+                                continue; // words, where the summary says what the value is
+                            }
+                            assert!(
+                                !value.contains("NaN") && !value.contains("inf"),
+                                "{kind:?} {v}: {name}={value}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn walk_controls_start_then_step_through_the_parts() {
+        let buttons = |n: &tree::Node| -> Vec<(String, Option<String>)> {
+            n.find_all(&|e| e.tag == "button")
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.get("data-walk").unwrap_or_default().to_string(),
+                        e.get("aria-disabled").map(str::to_string),
+                    )
+                })
+                .collect()
+        };
+        let idle = walk_controls(CellKind::Lstm, None);
+        assert_eq!(buttons(&idle), [("start".to_string(), None)]);
+        assert_eq!(idle.text_content(), "Walk through this step");
+        assert_eq!(
+            walk_controls(CellKind::Rnn, Some(2)),
+            idle,
+            "past the parts: idle"
+        );
+        let first = walk_controls(CellKind::Lstm, Some(0));
+        let f = |s: &str| Some(s.to_string());
+        assert_eq!(
+            buttons(&first),
+            [
+                ("back".to_string(), f("true")),
+                ("next".to_string(), f("false")),
+                ("done".to_string(), None)
+            ]
+        );
+        assert!(first.text_content().starts_with("1 of 4: Forget"));
+        let last = walk_controls(CellKind::Lstm, Some(3));
+        assert_eq!(buttons(&last)[1], ("next".to_string(), f("true")));
+        assert!(last.text_content().starts_with("4 of 4: Output"));
+    }
+
+    #[test]
+    fn the_figure_has_a_heading_and_a_message_without_a_breakdown() {
+        let b = breakdown(CellKind::Gru, 0.5);
+        let fig = figure(&b, None);
+        assert_eq!(fig.len(), 4);
+        assert_eq!(fig[0].text_content(), "Cell diagram unit 2 · step 3");
+        assert_eq!(fig[1], draw(&b, None));
+        let msg = figure_message("No model yet.");
+        assert_eq!(msg[0].text_content(), "Cell diagram ");
+        assert_eq!(msg[1].text_content(), "No model yet.");
     }
 }
