@@ -52,9 +52,14 @@ pub fn equations(b: &Breakdown, walk: Option<usize>) -> Vec<Node> {
     let intro = html("p")
         .class("explainer-intro")
         .text(format!(
-            "Unit {} at step t = {}. Each gate looks at ",
+            "Unit {} at step t = {}. {} at ",
             b.unit + 1,
-            b.t + 1
+            b.t + 1,
+            if b.kind == CellKind::Rnn {
+                "The cell looks"
+            } else {
+                "Each gate looks"
+            }
         ))
         .child(math("math").children(hx()))
         .text(format!(
