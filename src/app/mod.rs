@@ -12,6 +12,7 @@ mod interventions_panel;
 mod layer_switcher;
 mod layers_overview;
 mod line_chart;
+mod link_state;
 mod model_info;
 mod model_panel;
 mod open_model;
@@ -102,10 +103,16 @@ fn explained(
     current: Memo<usize>,
     selection: ReadSignal<Option<(usize, usize)>>,
     set_playback: WriteSignal<Playback>,
+    unit: usize,
 ) -> Explained {
-    let unit = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        if let Some((t, u)) = selection.get() {
+    let unit = RwSignal::new(unit);
+    // Not on the first run: a link's own timestep wins over its selection's.
+    Effect::new(move |first: Option<()>| {
+        let picked = selection.get();
+        if first.is_none() {
+            return;
+        }
+        if let Some((t, u)) = picked {
             unit.set(u);
             let steps = session.with_untracked(|s| s.view_trace().steps());
             set_playback.update(|p| {
@@ -144,10 +151,23 @@ fn explain_refusal(reason: &str) -> String {
 /// The whole app, opening on the seed article's case study.
 #[component]
 pub fn App() -> impl IntoView {
-    let initial = Session::seed_example();
-    let (playback, set_playback) = signal(Playback::at_end(initial.trace().steps()));
+    // The link's state, if the address carries one (`state::link`): a bad part gets a
+    // message, the rest loads.
+    let (link, mut link_notes) = link_state::read_link();
+    let mut initial = Session::seed_example();
+    link_notes.extend(link.apply(&mut initial));
+    // The input's length, also while a long one is still being computed.
+    let steps = initial.x().nrows();
+    let at = link.view(steps, initial.params().hidden_size());
+    link_notes.extend(at.notes);
+    let mut start = Playback::at_end(steps);
+    if let Some(t) = at.step {
+        start.seek(t, steps);
+    }
+    let (playback, set_playback) = signal(start);
     let (session, set_session) = signal(initial);
-    let (selection, set_selection) = signal(None::<(usize, usize)>);
+    let (selection, set_selection) = signal(at.selection);
+    let (link_notes, set_link_notes) = signal(link_notes);
     // Identity-compared: notifies only when a new trace was computed. The views show the
     // selected layer-direction's trace; the input editor edits the model's input (layer 0's).
     let trace = Memo::new(move |_| session.with(Session::view_trace));
@@ -175,7 +195,14 @@ pub fn App() -> impl IntoView {
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
     provide_context(OpenTables(StoredValue::new(Vec::new())));
-    provide_context(explained(session, current, selection, set_playback));
+    provide_context(explained(
+        session,
+        current,
+        selection,
+        set_playback,
+        at.unit.unwrap_or(0),
+    ));
+    link_state::use_link_writer();
 
     // Long traces are computed a chunk per frame, ~10 ms each, so the page stays responsive.
     let computing = Memo::new(move |_| session.with(Session::is_computing));
@@ -236,11 +263,25 @@ pub fn App() -> impl IntoView {
         <header class="topbar">
             <h1><span class="logo" aria-hidden="true">"◧"</span>" gatescope"</h1>
             <p class="tagline">"A real LSTM, every gate at every timestep"</p>
+            <link_state::CopyLink />
             <p class="model-badge">
                 <strong>{move || session.with(Session::model_name)}</strong>
                 <span class="dims">{dims}</span>
             </p>
         </header>
+        {move || {
+            let notes = link_notes.get();
+            (!notes.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="link-notes" role="alert">
+                            <p>"Parts of this link could not be used:"</p>
+                            <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                            <button on:click=move |_| set_link_notes.set(Vec::new())>"Dismiss"</button>
+                        </div>
+                    }
+                })
+        }}
         <main class="layout">
             <div class="main-col">
                 <SequenceInput />

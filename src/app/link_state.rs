@@ -1,0 +1,141 @@
+//! The state in the address bar (`state::link`): read once at start, written back with
+//! `history.replaceState` (no history entries) at most every [`WRITE_EVERY`] while anything
+//! changes, and a "Copy link" button.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::{CurrentStep, Explained, SelectionRead, SessionRead};
+use crate::state::link::{decode, encode};
+
+/// The longest the address may lag behind the state.
+const WRITE_EVERY: Duration = Duration::from_millis(400);
+
+/// The link's pairs, read with the platform's `URLSearchParams` from the address's
+/// fragment (`#x=…&t=…`). The fragment never reaches the server, so a long input is not cut
+/// by a host's limit on request lines (Node's is 16 KB), and `file://` keeps it too.
+pub fn read_pairs() -> Vec<(String, String)> {
+    let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+        return Vec::new();
+    };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(hash.trim_start_matches('#')) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Ok(Some(entries)) = js_sys::try_iter(&params.entries()) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+/// Reads the link at start: what it asks for, and the messages about its bad parts.
+pub fn read_link() -> (crate::state::link::Link, Vec<String>) {
+    decode(&read_pairs())
+}
+
+/// Writes the current state into the address, now.
+fn write_now() -> Option<()> {
+    let SessionRead(session) = use_context()?;
+    let CurrentStep(current) = use_context()?;
+    let SelectionRead(selection) = use_context()?;
+    let ex = use_context::<Explained>()?;
+    let (t, sel, unit) = (
+        current.try_get_untracked()?,
+        selection.try_get_untracked()?,
+        ex.unit.try_get_untracked()?,
+    );
+    let pairs = session.try_with_untracked(|s| encode(s, t, sel, unit))?;
+    let params = web_sys::UrlSearchParams::new().ok()?;
+    for (k, v) in pairs {
+        params.append(k, &v);
+    }
+    let window = web_sys::window()?;
+    let location = window.location();
+    let url = format!(
+        "{}{}#{}",
+        location.pathname().ok()?,
+        location.search().ok()?,
+        String::from(params.to_string())
+    );
+    window
+        .history()
+        .ok()?
+        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        .ok()
+}
+
+/// Keeps the address in step with the state: every change (of the session, the step, the
+/// selection, the explained unit) schedules one write, [`WRITE_EVERY`] later, of the state
+/// as it is then. The state is read only when writing, so playback costs one write per
+/// interval, not one per frame.
+pub fn use_link_writer() {
+    let SessionRead(session) = expect_context();
+    let CurrentStep(current) = expect_context();
+    let SelectionRead(selection) = expect_context();
+    let ex = expect_context::<Explained>();
+    let owner = Owner::current();
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        session.track();
+        current.track();
+        selection.track();
+        ex.unit.track();
+        if pending.with_value(Option::is_some) {
+            return;
+        }
+        let owner = owner.clone();
+        let write = move || {
+            pending.try_set_value(None);
+            match &owner {
+                Some(o) => o.with(write_now),
+                None => write_now(),
+            };
+        };
+        if let Ok(h) = set_timeout_with_handle(write, WRITE_EVERY) {
+            pending.set_value(Some(h));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(h)) = pending.try_update_value(Option::take) {
+            h.clear();
+        }
+    });
+}
+
+/// "Copy link": writes the state into the address at once and copies it.
+#[component]
+pub fn CopyLink() -> impl IntoView {
+    let owner = Owner::current();
+    let (status, set_status) = signal(None::<&'static str>);
+    let copy = move |_| {
+        if let Some(o) = &owner {
+            o.with(write_now);
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let href = window.location().href().unwrap_or_default();
+        let promise = window.navigator().clipboard().write_text(&href);
+        wasm_bindgen_futures::spawn_local(async move {
+            let done = wasm_bindgen_futures::JsFuture::from(promise).await;
+            set_status.try_set(Some(if done.is_ok() {
+                "Link copied"
+            } else {
+                "Copying was refused: copy the address bar instead"
+            }));
+        });
+    };
+    view! {
+        <span class="copy-link">
+            <button on:click=copy>"Copy link"</button>
+            <span role="status">{move || status.get()}</span>
+        </span>
+    }
+}

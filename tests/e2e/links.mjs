@@ -1,0 +1,134 @@
+// The state in the link (issue 11, first part), in the release build in Chromium:
+// - after edits (model settings, input, timestep, selection, explained unit, an
+//   intervention), the address holds the state (replaceState: no history entries), and
+//   opening it in a fresh browser context shows the same six value tables, step, unit and
+//   interventions; "Copy link" copies that address;
+// - a table of bad links: each gets a message naming what was wrong, the rest of the link
+//   still loads, and nothing breaks (no page errors, the app still edits).
+// Usage: node tests/e2e/links.mjs [distDir]
+import path from 'node:path';
+import { startServer } from './static-server.mjs';
+import { launch } from './browser.mjs';
+import { openTables, readTables, repo } from './reference.mjs';
+
+const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures += 1;
+}
+
+const server = await startServer(dist);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await launch();
+
+async function open(context, url) {
+  const page = await context.newPage({ viewport: { width: 1366, height: 768 } });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  await page.goto(url);
+  await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+  return page;
+}
+
+const state = async (page) => ({
+  tables: await readTables(page),
+  step: await page.getByRole('slider', { name: 'Timestep', exact: true }).inputValue(),
+  intro: await page.locator('.step-explainer .explainer-intro').textContent(),
+  interventions: await page.locator('.iv-list .iv-text').allTextContents(),
+  badge: await page.locator('.model-badge').textContent(),
+});
+
+// ---- a state round-trips through the address ----
+const first = await browser.newContext();
+await first.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+const page = await open(first, base);
+const historyBefore = await page.evaluate(() => history.length);
+await page.locator('#model-hidden').fill('6');
+await page.locator('#model-hidden').press('Tab');
+await page.locator('#model-seed').fill('3');
+await page.locator('#model-seed').press('Tab');
+await page.getByLabel('Input sequence', { exact: true }).fill('0.5, -1, 2, 3, 1.25, -0.75, 0.1');
+const box = await page.getByRole('img', { name: 'Forget gate f', exact: true }).boundingBox();
+await page.mouse.click(box.x + (1.5 * box.width) / 7, box.y + (4.5 * box.height) / 6);
+await page.getByRole('button', { name: 'Step forward' }).click();
+await page.getByRole('button', { name: 'Step forward' }).click();
+const panel = page.getByRole('region', { name: 'Interventions' });
+await panel.getByLabel('Force').selectOption('i');
+await panel.getByLabel('From step').fill('2');
+await panel.getByLabel('To step').fill('4');
+await panel.getByLabel('Set to').fill('0.5');
+await panel.getByRole('button', { name: 'Add', exact: true }).click();
+await page.waitForTimeout(900);
+const url = page.url();
+const before = await state(page);
+check(url.includes('h=6') && url.includes('seed=3') && url.includes('iv=') && url.includes('sel=2%2C5'),
+  `the address holds the state (${url.slice(base.length, base.length + 120)}…)`);
+check(await page.evaluate(() => history.length) === historyBefore, 'no history entries were added');
+await page.getByRole('button', { name: 'Copy link' }).click();
+await page.getByText('Link copied').waitFor({ timeout: 3000 }).catch(() => {});
+const copied = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => String(e));
+check(copied === url, `"Copy link" copies the address (${copied.slice(0, 60)}…)`);
+
+const second = await browser.newContext();
+const again = await open(second, url);
+const after = await state(again);
+check(JSON.stringify(after.tables) === JSON.stringify(before.tables),
+  `a fresh browser context opening the link shows the same six value tables (${before.tables.h.length} units × ${before.tables.h[0].length} steps)`);
+check(after.step === before.step && after.intro === before.intro,
+  `and the same timestep (${after.step}) and explained unit (${after.intro.slice(0, 22)})`);
+check(JSON.stringify(after.interventions) === JSON.stringify(before.interventions) && after.interventions.length === 1,
+  `and the same interventions (${after.interventions.join('; ')})`);
+check(after.badge === before.badge, `and the same model (${after.badge})`);
+check(await again.locator('.link-notes').count() === 0 && again.errors.length === 0, 'a good link gets no message and no errors');
+await second.close();
+
+// ---- bad links: a message, the rest loads ----
+const cases = [
+  ['h=0&x=1,2,3', 'Hidden size'],
+  ['h=99999&x=1,2,3', 'Hidden size'],
+  ['cell=transformer&x=1,2,3', 'Cell must be'],
+  ['seed=-1&x=1,2,3', 'Seed must be'],
+  ['scale=NaN&x=1,2,3', 'Init scale'],
+  ['x=1,two,3&t=2', 'input cannot be used'],
+  [`x=${encodeURIComponent('<img src=x onerror=alert(1)>')}&t=2`, 'input cannot be used'],
+  ['x=1,2,3&t=0', 'Timestep must be'],
+  ['x=1,2,3&t=99', 'Timestep 99 is past'],
+  ['x=1,2,3&sel=9,9', 'Selection (9, 9)'],
+  ['x=1,2,3&unit=%E2%80%AE5', 'Unit must be'],
+  ['x=1,2,3&iv=q%3D1', 'Intervention'],
+  ['x=1,2,3&iv=z%3D1', 'interventions cannot be used'],
+  ['x=1,2,3&iv=f%3DInfinity', 'finite'],
+  ['x=1,2,3&weights=none&cell=gru&h=3&d=1', 'does not carry'],
+  ['x=1,2,3&bogus=1', 'not a field'],
+  ['x=1,2,3&t=1&t=2', 'appears twice'],
+  [`x=1,2,3&seed=${'9'.repeat(500000)}`, 'longer than'],
+];
+/** Steps shown by the "Hidden state h" table (every cell has one). */
+async function hSteps(p) {
+  await openTables(p);
+  return p.getByRole('table', { name: 'Hidden state h', exact: true }).evaluate((t) => t.querySelectorAll('tbody tr:first-child td').length);
+}
+const probe = await browser.newContext();
+for (const [query, want] of cases) {
+  const p = await open(probe, `${base}#${query}`);
+  const notes = p.locator('.link-notes');
+  const text = (await notes.count()) ? await notes.textContent() : '';
+  const steps = await hSteps(p);
+  const wantSteps = query.includes('x=1,2,3') ? 3 : 5;
+  await p.getByLabel('Input sequence', { exact: true }).fill('1, 2');
+  let edits = false;
+  for (let k = 0; k < 20 && !edits; k += 1) {
+    edits = (await hSteps(p)) === 2;
+    if (!edits) await p.waitForTimeout(50);
+  }
+  check(text.includes(want) && steps === wantSteps && edits && p.errors.length === 0,
+    `#${query.slice(0, 48)}: "${text.replace(/\s+/g, ' ').slice(0, 110)}", the rest loads (${steps} steps), still edits${p.errors.length ? `, errors: ${p.errors.join(' | ')}` : ''}`);
+  await p.close();
+}
+
+await browser.close();
+server.close();
+console.log(failures ? `\n${failures} check(s) failed` : '\nall link checks passed');
+process.exit(failures ? 1 : 0);
