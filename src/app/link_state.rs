@@ -7,8 +7,17 @@ use std::time::Duration;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use super::formats_worker::request;
 use super::{CurrentStep, Explained, SelectionRead, SessionRead};
-use crate::state::link::{decode, encode};
+use crate::state::link::{decode, encode, Link};
+use crate::state::{ModelSource, Session};
+use gatescope_formats::link::MAX_LINK_PARAMS;
+use gatescope_formats::wire;
+
+/// The link text of the current model's weights (`gatescope_formats::link`), packed by the
+/// model-file worker, with the [`Session::model_id`] it belongs to.
+#[derive(Clone, Copy)]
+pub struct LinkWeights(pub RwSignal<Option<(u64, String)>>);
 
 /// The longest the address may lag behind the state.
 const WRITE_EVERY: Duration = Duration::from_millis(400);
@@ -46,12 +55,22 @@ fn write_now() -> Option<()> {
     let CurrentStep(current) = use_context()?;
     let SelectionRead(selection) = use_context()?;
     let ex = use_context::<Explained>()?;
+    let LinkWeights(weights) = use_context()?;
     let (t, sel, unit) = (
         current.try_get_untracked()?,
         selection.try_get_untracked()?,
         ex.unit.try_get_untracked()?,
     );
-    let pairs = session.try_with_untracked(|s| encode(s, t, sel, unit))?;
+    let pairs = session.try_with_untracked(|s| {
+        let id = s.model_id();
+        weights.with_untracked(|w| {
+            let w = w
+                .as_ref()
+                .filter(|(of, _)| *of == id)
+                .map(|(_, text)| text.as_str());
+            encode(s, t, sel, unit, w)
+        })
+    })?;
     let params = web_sys::UrlSearchParams::new().ok()?;
     for (k, v) in pairs {
         params.append(k, &v);
@@ -80,10 +99,12 @@ pub fn use_link_writer() {
     let CurrentStep(current) = expect_context();
     let SelectionRead(selection) = expect_context();
     let ex = expect_context::<Explained>();
+    let LinkWeights(weights) = expect_context();
     let owner = Owner::current();
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
         session.track();
+        weights.track();
         current.track();
         selection.track();
         ex.unit.track();
@@ -138,4 +159,69 @@ pub fn CopyLink() -> impl IntoView {
             <span role="status">{move || status.get()}</span>
         </span>
     }
+}
+
+/// Packs a trained or opened model's weights for the link (in the model-file worker, so the
+/// compressor is not in the app's wasm), once per model. Models over
+/// [`MAX_LINK_PARAMS`] are not packed: their link says the weights are not included.
+pub fn use_weight_packer() {
+    let SessionRead(session) = expect_context();
+    let LinkWeights(weights) = expect_context();
+    let model = Memo::new(move |_| session.with(|s| s.model_id()));
+    Effect::new(move |_| {
+        let id = model.get();
+        let message = session.with_untracked(|s| {
+            let carried = matches!(s.source(), ModelSource::Loaded(_) | ModelSource::File(_));
+            let stack = s.stack();
+            (carried && stack.num_params() <= MAX_LINK_PARAMS).then(|| wire::encode_stack(&stack))
+        });
+        let Some(message) = message else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let bytes = js_sys::Uint8Array::from(&message[..]);
+            if let Ok(text) = request("pack", "", &bytes.into()).await {
+                let text = String::from_utf8_lossy(&text).into_owned();
+                weights.try_set(Some((id, text)));
+            }
+        });
+    });
+}
+
+/// Loads a link's weights (unpacked by the worker) into the session, then the link's input
+/// and interventions again; messages about what failed go to `notes`.
+pub fn load_linked_weights(
+    link: Link,
+    session: WriteSignal<Session>,
+    notes: WriteSignal<Vec<String>>,
+) {
+    let Some(text) = link.weights.clone() else {
+        return;
+    };
+    let name = link
+        .weights_name
+        .clone()
+        .unwrap_or_else(|| "Model from a link".to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        let bytes = js_sys::Uint8Array::from(text.as_bytes());
+        let result = request("unpack", &name, &bytes.into())
+            .await
+            .and_then(|m| wire::decode(&m).map_err(|e| e.to_string()));
+        match result {
+            Ok(file) => {
+                let mut more = Vec::new();
+                session.try_update(|s| {
+                    s.load_file(&name, file);
+                    if let Some(e) = s.model_error() {
+                        more.push(e.to_string());
+                    }
+                    more.extend(link.apply_input(s));
+                });
+                if !more.is_empty() {
+                    notes.try_update(|n| n.extend(more));
+                }
+            }
+            Err(e) => {
+                notes.try_update(|n| n.push(format!("The link's weights cannot be used: {e}")));
+            }
+        }
+    });
 }

@@ -168,6 +168,8 @@ pub fn App() -> impl IntoView {
     let (session, set_session) = signal(initial);
     let (selection, set_selection) = signal(at.selection);
     let (link_notes, set_link_notes) = signal(link_notes);
+    // A trained or opened model's weights come unpacked from the worker, a moment later.
+    link_state::load_linked_weights(link, set_session, set_link_notes);
     // Identity-compared: notifies only when a new trace was computed. The views show the
     // selected layer-direction's trace; the input editor edits the model's input (layer 0's).
     let trace = Memo::new(move |_| session.with(Session::view_trace));
@@ -202,7 +204,9 @@ pub fn App() -> impl IntoView {
         set_playback,
         at.unit.unwrap_or(0),
     ));
+    provide_context(link_state::LinkWeights(RwSignal::new(None)));
     link_state::use_link_writer();
+    link_state::use_weight_packer();
 
     // Long traces are computed a chunk per frame, ~10 ms each, so the page stays responsive.
     let computing = Memo::new(move |_| session.with(Session::is_computing));

@@ -4,12 +4,14 @@
 //!
 //! Messages (JS arrays): in `[id, op, name, bytes]` with `op` one of `"load"` (bytes: a model
 //! file named `name`), `"json"` or `"safetensors"` (bytes: a model message of
-//! `gatescope_formats::wire`); out `[id, true, bytes]` (a model message, or the written
-//! file) or `[id, false, message]`. `["ready"]` is posted once, when messages can be sent.
+//! `gatescope_formats::wire`), `"pack"` (bytes: a model message; out: the link text of its
+//! weights, `gatescope_formats::link`) or `"unpack"` (bytes: that text; out: the model
+//! message); out `[id, true, bytes]` (a model message, or the written file) or
+//! `[id, false, message]`. `["ready"]` is posted once, when messages can be sent.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gatescope_formats::{load, state_dict, wire, LoadOptions};
+    use gatescope_formats::{link, load, state_dict, wire, LoadOptions};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -31,6 +33,8 @@ fn main() {
             "safetensors" => {
                 wire::decode(&bytes).and_then(|f| state_dict::to_safetensors(&f.stack))
             }
+            "pack" => link::pack(&bytes).map(String::into_bytes),
+            "unpack" => link::unpack(&String::from_utf8_lossy(&bytes)),
             other => Err(gatescope_formats::FormatError::Invalid(format!(
                 "unknown request {other:?}"
             ))),

@@ -7,6 +7,7 @@
 //! | key | value | default |
 //! |---|---|---|
 //! | `cell`, `h`, `d`, `seed`, `scale`, `fb` | a random model's settings (`fb=1`: forget-gate bias 1) | the seed article's example |
+//! | `wname`, `w` | a trained or opened model's name and weights (`gatescope_formats::link`: its wire message, deflated, base64url), up to 8 000 parameters | |
 //! | `weights` | `none`: the link was made with a trained or opened model whose weights it does not carry | |
 //! | `x` | the input, as the "Input sequence" field writes it | the model's default input |
 //! | `t` | the timestep, 1-based | the last step |
@@ -34,6 +35,9 @@ pub struct Link {
     pub model: Option<ModelConfig>,
     /// The link's model had weights it does not carry.
     pub weights_missing: bool,
+    /// A trained or opened model's weights as link text, and its name.
+    pub weights: Option<String>,
+    pub weights_name: Option<String>,
     /// The input text (parsed when applied, for the model's input size).
     pub input: Option<String>,
     /// 0-based.
@@ -43,12 +47,14 @@ pub struct Link {
     pub interventions: Vec<Intervention>,
 }
 
-/// The pairs of the current state, in the documented key order.
+/// The pairs of the current state, in the documented key order. `weights`: the link text of
+/// the current model's weights when it is a trained or opened one small enough to carry.
 pub fn encode(
     session: &Session,
     step: usize,
     selection: Option<(usize, usize)>,
     unit: usize,
+    weights: Option<&str>,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let cfg = session.config();
@@ -64,6 +70,9 @@ pub fn encode(
                 if cfg.forget_bias_one {
                     out.push(("fb", "1".to_string()));
                 }
+            } else if let Some(w) = weights {
+                out.push(("wname", session.model_name()));
+                out.push(("w", w.to_string()));
             } else {
                 out.push(("weights", "none".to_string()));
             }
@@ -188,6 +197,14 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
                 link.input = Some(value.clone());
                 Ok(())
             }
+            "w" => {
+                link.weights = Some(v.to_string());
+                Ok(())
+            }
+            "wname" => {
+                link.weights_name = Some(excerpt(v));
+                Ok(())
+            }
             "t" => whole(v, "Timestep").map(|n| link.step = Some(n - 1)),
             "sel" => match v
                 .split_once(',')
@@ -233,8 +250,8 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
     (link, notes)
 }
 
-const KEYS: [&str; 11] = [
-    "cell", "h", "d", "seed", "scale", "fb", "weights", "x", "t", "sel", "unit",
+const KEYS: [&str; 13] = [
+    "cell", "h", "d", "seed", "scale", "fb", "wname", "w", "weights", "x", "t", "sel", "unit",
 ];
 const SERIES: [&str; 9] = ["i", "f", "g", "o", "r", "z", "n", "c", "h"];
 
@@ -262,6 +279,14 @@ impl Link {
                 notes.push(e.to_string());
             }
         }
+        notes.extend(self.apply_input(session));
+        notes
+    }
+
+    /// Applies the input and the interventions only (again, after the link's weights were
+    /// loaded into `session`).
+    pub fn apply_input(&self, session: &mut Session) -> Vec<String> {
+        let mut notes = Vec::new();
         if let Some(text) = &self.input {
             let d = session.params().input_size();
             match parse_sequence_limited(text, d, APP_MAX_STEPS) {

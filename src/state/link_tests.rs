@@ -33,7 +33,7 @@ fn a_state_round_trips_through_its_link() {
         value: 1.0,
     }])
     .unwrap();
-    let encoded = owned(encode(&s, 1, Some((2, 5)), 3));
+    let encoded = owned(encode(&s, 1, Some((2, 5)), 3, None));
     let (link, notes) = decode(&encoded);
     assert!(notes.is_empty(), "{notes:?}");
     let mut fresh = Session::seed_example();
@@ -52,7 +52,7 @@ fn a_state_round_trips_through_its_link() {
 #[test]
 fn the_seed_example_needs_only_its_input() {
     let s = Session::seed_example();
-    let encoded = encode(&s, 4, None, 0);
+    let encoded = encode(&s, 4, None, 0, None);
     let keys: Vec<&str> = encoded.iter().map(|(k, _)| *k).collect();
     assert_eq!(keys, ["x", "t", "unit"]);
     let (link, _) = decode(&owned(encoded));

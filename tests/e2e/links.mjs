@@ -84,6 +84,42 @@ check(after.badge === before.badge, `and the same model (${after.badge})`);
 check(await again.locator('.link-notes').count() === 0 && again.errors.length === 0, 'a good link gets no message and no errors');
 await second.close();
 
+// ---- a trained LSTM's weights travel in the link ----
+{
+  const ctx = await browser.newContext();
+  const p = await open(ctx, base);
+  await p.getByRole('button', { name: 'Train', exact: true }).click();
+  await p.waitForTimeout(2500);
+  await p.getByRole('button', { name: 'Pause training' }).click();
+  await p.getByRole('button', { name: 'Show the LSTM' }).click();
+  await p.getByText(/LSTM trained \d+ steps/).first().waitFor({ timeout: 5000 });
+  let link = '';
+  for (let k = 0; k < 40 && !link.includes('&w='); k += 1) {
+    await p.waitForTimeout(100);
+    link = p.url();
+  }
+  const trained = await state(p);
+  check(link.includes('&w=') && link.includes('wname='), `the link carries the trained LSTM's weights (${link.length} characters)`);
+  const q = await open(await browser.newContext(), link);
+  await q.getByText(/LSTM trained \d+ steps/).first().waitFor({ timeout: 5000 }).catch(() => {});
+  let same = false;
+  let got;
+  for (let k = 0; k < 40 && !same; k += 1) {
+    got = await state(q);
+    same = JSON.stringify(got.tables) === JSON.stringify(trained.tables);
+    if (!same) await q.waitForTimeout(100);
+  }
+  check(same && got.step === trained.step && q.errors.length === 0,
+    `a fresh context opening it shows the trained LSTM's value tables (${trained.tables.h.length} units × ${trained.tables.h[0].length} steps), step ${got.step}`);
+  // Damaged weights: a message, and the rest of the link still loads.
+  const broken = link.replace(/&w=[^&]*/, '&w=AAAA-not-weights');
+  const r = await open(await browser.newContext(), broken);
+  await r.locator('.link-notes').waitFor({ timeout: 5000 }).catch(() => {});
+  const text = (await r.locator('.link-notes').count()) ? await r.locator('.link-notes').textContent() : '';
+  check(text.includes("weights cannot be used") && r.errors.length === 0, `damaged weights in a link: "${text.replace(/\s+/g, ' ').slice(0, 100)}"`);
+  await ctx.close();
+}
+
 // ---- bad links: a message, the rest loads ----
 const cases = [
   ['h=0&x=1,2,3', 'Hidden size'],

@@ -10,6 +10,7 @@
 use gatescope_core::{CellKind, InitialState, ModelError, Stack};
 use thiserror::Error;
 
+pub mod link;
 pub mod onnx;
 pub mod state_dict;
 pub mod wire;
