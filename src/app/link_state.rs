@@ -56,6 +56,7 @@ fn write_now() -> Option<()> {
     let SelectionRead(selection) = use_context()?;
     let ex = use_context::<Explained>()?;
     let LinkWeights(weights) = use_context()?;
+    let super::teach_menu::TeachState(teach) = use_context()?;
     let (t, sel, unit) = (
         current.try_get_untracked()?,
         selection.try_get_untracked()?,
@@ -68,7 +69,7 @@ fn write_now() -> Option<()> {
                 .as_ref()
                 .filter(|(of, _)| *of == id)
                 .map(|(_, text)| text.as_str());
-            encode(s, t, sel, unit, w)
+            teach.with_untracked(|teach| encode(s, t, sel, unit, w, teach))
         })
     })?;
     let params = web_sys::UrlSearchParams::new().ok()?;
@@ -100,11 +101,13 @@ pub fn use_link_writer() {
     let SelectionRead(selection) = expect_context();
     let ex = expect_context::<Explained>();
     let LinkWeights(weights) = expect_context();
+    let super::teach_menu::TeachState(teach) = expect_context();
     let owner = Owner::current();
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
         session.track();
         weights.track();
+        teach.track();
         current.track();
         selection.track();
         ex.unit.track();

@@ -21,6 +21,7 @@ mod sequence_editor;
 mod sequence_input;
 mod step_explainer;
 mod step_vectors;
+mod teach_menu;
 mod training_panel;
 mod transport;
 mod tree_view;
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
     let (playback, set_playback) = signal(start);
     let (session, set_session) = signal(initial);
     let (selection, set_selection) = signal(at.selection);
+    let link_teach = link.teach.clone();
     let (link_notes, set_link_notes) = signal(link_notes);
     // A trained or opened model's weights come unpacked from the worker, a moment later.
     link_state::load_linked_weights(link, set_session, set_link_notes);
@@ -205,6 +207,8 @@ pub fn App() -> impl IntoView {
         at.unit.unwrap_or(0),
     ));
     provide_context(link_state::LinkWeights(RwSignal::new(None)));
+    provide_context(teach_menu::TeachState(RwSignal::new(link_teach)));
+    teach_menu::use_teach_root();
     link_state::use_link_writer();
     link_state::use_weight_packer();
 
@@ -267,6 +271,7 @@ pub fn App() -> impl IntoView {
         <header class="topbar">
             <h1><span class="logo" aria-hidden="true">"◧"</span>" gatescope"</h1>
             <p class="tagline">"A real LSTM, every gate at every timestep"</p>
+            <teach_menu::TeachMenu />
             <link_state::CopyLink />
             <p class="model-badge">
                 <strong>{move || session.with(Session::model_name)}</strong>

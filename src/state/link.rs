@@ -14,12 +14,15 @@
 //! | `sel` | the selected cell, `t,unit`, 1-based | none |
 //! | `unit` | the explained unit, 1-based | 1 |
 //! | `iv` | one intervention, `SERIES[:UNIT][@T0..T1]=VALUE` (repeated) | none |
+//! | `hide` | parts of the page a teacher hid, comma-separated (`state::teach::PARTS`) | none |
+//! | `present` | `1`: presenter mode | off |
 //!
 //! Keys are written in this order; anything else is reported as unknown.
 
 use super::intervention_spec::{parse as parse_spec, to_spec};
 use super::presets::format_sequence;
 use super::session::{ModelConfig, ModelSource, Session, APP_MAX_STEPS};
+use super::teach::Teach;
 use crate::model::parse::excerpt;
 use crate::model::{parse_sequence_limited, CellKind, Intervention};
 
@@ -45,6 +48,8 @@ pub struct Link {
     pub selection: Option<(usize, usize)>,
     pub unit: Option<usize>,
     pub interventions: Vec<Intervention>,
+    /// Hidden parts and presenter mode.
+    pub teach: Teach,
 }
 
 /// The pairs of the current state, in the documented key order. `weights`: the link text of
@@ -55,6 +60,7 @@ pub fn encode(
     selection: Option<(usize, usize)>,
     unit: usize,
     weights: Option<&str>,
+    teach: &Teach,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let cfg = session.config();
@@ -86,6 +92,12 @@ pub fn encode(
     out.push(("unit", (unit + 1).to_string()));
     for iv in session.interventions() {
         out.push(("iv", to_spec(iv)));
+    }
+    if let Some(hide) = teach.link_hide() {
+        out.push(("hide", hide));
+    }
+    if teach.presenter {
+        out.push(("present", "1".to_string()));
     }
     out
 }
@@ -220,6 +232,17 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
                 )),
             },
             "unit" => whole(v, "Unit").map(|n| link.unit = Some(n - 1)),
+            "hide" => link.teach.read_hide(v),
+            "present" => match v {
+                "1" | "0" => {
+                    link.teach.presenter = v == "1";
+                    Ok(())
+                }
+                _ => Err(format!(
+                    "Present must be 0 or 1; \"{}\" is not.",
+                    excerpt(v)
+                )),
+            },
             "iv" if link.interventions.len() >= MAX_INTERVENTIONS => Err(format!(
                 "Link: more than {MAX_INTERVENTIONS} interventions; the rest are ignored."
             )),
@@ -250,8 +273,9 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
     (link, notes)
 }
 
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 15] = [
     "cell", "h", "d", "seed", "scale", "fb", "wname", "w", "weights", "x", "t", "sel", "unit",
+    "hide", "present",
 ];
 const SERIES: [&str; 9] = ["i", "f", "g", "o", "r", "z", "n", "c", "h"];
 

@@ -33,7 +33,10 @@ fn a_state_round_trips_through_its_link() {
         value: 1.0,
     }])
     .unwrap();
-    let encoded = owned(encode(&s, 1, Some((2, 5)), 3, None));
+    let mut teach = crate::state::teach::Teach::default();
+    teach.set_hidden("training", true);
+    teach.presenter = true;
+    let encoded = owned(encode(&s, 1, Some((2, 5)), 3, None, &teach));
     let (link, notes) = decode(&encoded);
     assert!(notes.is_empty(), "{notes:?}");
     let mut fresh = Session::seed_example();
@@ -41,6 +44,7 @@ fn a_state_round_trips_through_its_link() {
     assert_eq!(fresh.trace(), s.trace(), "bit for bit");
     assert_eq!(fresh.interventions(), s.interventions());
     assert_eq!(fresh.config(), s.config());
+    assert_eq!(link.teach, teach);
     let v = link.view(3, 6);
     assert_eq!(
         (v.step, v.selection, v.unit),
@@ -52,7 +56,7 @@ fn a_state_round_trips_through_its_link() {
 #[test]
 fn the_seed_example_needs_only_its_input() {
     let s = Session::seed_example();
-    let encoded = encode(&s, 4, None, 0, None);
+    let encoded = encode(&s, 4, None, 0, None, &Default::default());
     let keys: Vec<&str> = encoded.iter().map(|(k, _)| *k).collect();
     assert_eq!(keys, ["x", "t", "unit"]);
     let (link, _) = decode(&owned(encoded));
@@ -87,6 +91,8 @@ fn bad_links_get_a_message_and_the_rest_loads() {
         (vec![("iv", "f@5..2=1")], "run backwards"),
         (vec![("x", &long)], "longer than"),
         (vec![("evil", "1")], "not a field"),
+        (vec![("hide", "everything")], "not a part of the page"),
+        (vec![("present", "yes")], "Present must be"),
         (vec![("t", "2"), ("t", "3")], "appears twice"),
     ];
     for (bad, want) in table {

@@ -14,6 +14,7 @@ pub mod playback;
 pub mod presets;
 pub mod selection;
 pub mod session;
+pub mod teach;
 pub mod teaching;
 pub mod training;
 

@@ -5,13 +5,17 @@
 //   interventions; "Copy link" copies that address;
 // - a table of bad links: each gets a message naming what was wrong, the rest of the link
 //   still loads, and nothing breaks (no page errors, the app still edits).
-// Usage: node tests/e2e/links.mjs [distDir]
+// - the Teach menu hides parts of the page and turns on presenter mode, and the link keeps both.
+// Usage: node tests/e2e/links.mjs [distDir] [screenshotDir]
 import path from 'node:path';
+import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
 import { openTables, readTables, repo } from './reference.mjs';
 
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
+const shots = path.resolve(process.argv[3] || path.join(repo, 'tests/e2e/screenshots'));
+fs.mkdirSync(shots, { recursive: true });
 let failures = 0;
 function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -117,6 +121,33 @@ await second.close();
   await r.locator('.link-notes').waitFor({ timeout: 5000 }).catch(() => {});
   const text = (await r.locator('.link-notes').count()) ? await r.locator('.link-notes').textContent() : '';
   check(text.includes("weights cannot be used") && r.errors.length === 0, `damaged weights in a link: "${text.replace(/\s+/g, ' ').slice(0, 100)}"`);
+  await ctx.close();
+}
+
+// ---- the Teach menu: hidden parts and presenter mode, kept in the link ----
+{
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const p = await open(ctx, base);
+  await p.getByText('Teach', { exact: true }).click();
+  await p.getByLabel('Hide training').check();
+  await p.getByLabel('Hide the step editor').check();
+  await p.getByLabel('Presenter mode').check();
+  const training = p.getByRole('region', { name: 'Training' });
+  check(!(await training.isVisible()) && !(await p.getByRole('region', { name: 'Edit steps' }).isVisible()),
+    'the Teach menu hides training and the step editor');
+  check(await p.evaluate(() => document.documentElement.classList.contains('presenter')), 'presenter mode is on');
+  await p.getByText('Teach', { exact: true }).click();
+  await p.waitForTimeout(900);
+  const link = p.url();
+  check(link.includes('hide=editor%2Ctraining') && link.includes('present=1'), `the link keeps them (${link.slice(link.indexOf('hide='))})`);
+  await p.screenshot({ path: path.join(shots, 'presenter-1280x720.png') });
+  const q = await open(await browser.newContext({ viewport: { width: 1280, height: 720 } }), link);
+  check(!(await q.getByRole('region', { name: 'Training' }).isVisible())
+    && await q.evaluate(() => document.documentElement.classList.contains('presenter')) && q.errors.length === 0,
+    'opening the link hides the same parts, in presenter mode');
+  await p.getByText('Teach', { exact: true }).click();
+  await p.getByLabel('Hide training').uncheck();
+  check(await training.isVisible(), 'unticking shows training again');
   await ctx.close();
 }
 
