@@ -66,7 +66,9 @@ async function shown() {
 
 /** Clicks the centre of cell (t, unit), 1-based, of a heatmap. */
 async function clickCell(name, t, unit, steps, units) {
-  const box = await page.getByRole('img', { name, exact: true }).boundingBox();
+  const img = page.getByRole('img', { name, exact: true });
+  await img.scrollIntoViewIfNeeded();
+  const box = await img.boundingBox();
   await page.mouse.click(box.x + ((t - 0.5) * box.width) / steps, box.y + ((unit - 0.5) * box.height) / units);
 }
 
@@ -80,7 +82,7 @@ async function waitFor(t, unit) {
 }
 
 /** Checks every LSTM quantity of the explainer at (t, unit) against the tables. */
-function checkLstm(s, tables, t, unit, how) {
+function checkLstm(s, tables, t, unit, how, inputs = 4 + 1) {
   const cell = (k) => tables[k][unit - 1][t - 1];
   const bad = [];
   for (const k of ['i', 'f', 'g', 'o', 'c', 'h']) {
@@ -95,7 +97,9 @@ function checkLstm(s, tables, t, unit, how) {
     const parts = s.terms[k];
     const sum = parts.reduce((acc, p) => acc + (p.length === 2 ? p[0] * p[1] : p[0]), 0);
     const scale = parts.reduce((acc, p) => acc + Math.abs(p.length === 2 ? p[0] * p[1] : p[0]), 0);
-    if (parts.length !== 4 + 1 + 1) bad.push(`${k}: ${parts.length} terms shown, want H + D + bias = 6`);
+    // H + D terms and the bias; past 12 terms, the 12 largest, "others" and the bias.
+    const want = inputs <= 12 ? inputs + 1 : 12 + 1 + 1;
+    if (parts.length !== want) bad.push(`${k}: ${parts.length} parts shown, want ${want}`);
     if (!near(sum, n(`pre-${k}`), scale)) bad.push(`${k}: terms add up to ${sum}, pre shows ${n(`pre-${k}`)}`);
   }
   if (!near(n('kept'), n('f') * n('c-prev'))) bad.push('kept ≠ f·c(t-1)');
@@ -213,6 +217,28 @@ const gBad = ['r', 'z', 'n', 'h'].filter((k) => g.q[k] !== gru[k][0][1]);
 check(gBad.length === 0 && g.q['h-prev'] === gru.h[0][0],
   `GRU: explainer at t = 2, unit 1 equals the tables (r z n h, h(t-1))${gBad.length ? `: ${gBad.map((k) => `${k} ${g.q[k]} vs ${gru[k][0][1]}`).join('; ')}` : ''}`);
 check(near(sigmoid(Number(g.q['pre-z'])), Number(g.q.z)), 'GRU: σ(pre-z) = z');
+
+// ---- a model trained in the page: the explainer follows its weights ----
+await page.getByLabel('Cell', { exact: true }).selectOption('lstm');
+await page.getByRole('button', { name: 'Train', exact: true }).click();
+await page.waitForTimeout(1500);
+await page.getByRole('button', { name: 'Show the LSTM' }).click();
+await page.waitForTimeout(1500);
+await page.getByRole('button', { name: 'Pause training' }).click();
+await page.getByRole('button', { name: 'Show the LSTM' }).click();
+await page.getByText(/LSTM trained \d+ steps/).first().waitFor({ timeout: 5000 });
+// The model shown while training ran may be replaced once more: wait until the tables stand.
+let trained = await readTables(page);
+for (let k = 0; k < 20; k += 1) {
+  await page.waitForTimeout(250);
+  const again = await readTables(page);
+  if (JSON.stringify(again) === JSON.stringify(trained)) break;
+  trained = again;
+}
+const [tUnits, tSteps] = [trained.h.length, trained.h[0].length];
+const inputs = tUnits + Number((await page.locator('.model-badge .dims').textContent()).match(/D = (\d+)/)[1]);
+await clickCell('Forget gate f', tSteps - 1, 3, tSteps, tUnits);
+checkLstm(await waitFor(tSteps - 1, 3), trained, tSteps - 1, 3, `trained LSTM (H = ${tUnits}, ${inputs} inputs per gate)`, inputs);
 
 check(errors.length === 0, `no errors in the console${errors.length ? `: ${errors.join(' | ')}` : ''}`);
 

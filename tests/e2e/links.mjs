@@ -54,6 +54,7 @@ await page.locator('#model-hidden').press('Tab');
 await page.locator('#model-seed').fill('3');
 await page.locator('#model-seed').press('Tab');
 await page.getByLabel('Input sequence', { exact: true }).fill('0.5, -1, 2, 3, 1.25, -0.75, 0.1');
+await page.getByRole('img', { name: 'Forget gate f', exact: true }).scrollIntoViewIfNeeded();
 const box = await page.getByRole('img', { name: 'Forget gate f', exact: true }).boundingBox();
 await page.mouse.click(box.x + (1.5 * box.width) / 7, box.y + (4.5 * box.height) / 6);
 await page.getByRole('button', { name: 'Step forward' }).click();
