@@ -11,6 +11,7 @@ mod hooks;
 mod interventions_panel;
 mod layer_switcher;
 mod layers_overview;
+mod lesson_panel;
 mod line_chart;
 mod link_state;
 mod model_info;
@@ -293,6 +294,7 @@ pub fn App() -> impl IntoView {
         }}
         <main class="layout">
             <div class="main-col">
+                <lesson_panel::LessonPanel />
                 <SequenceInput />
                 <SequenceEditor />
                 <Transport trace=trace />

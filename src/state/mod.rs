@@ -8,6 +8,7 @@ pub mod gradient_flow;
 pub mod intervention_form;
 pub mod intervention_spec;
 pub mod layers;
+pub mod lessons;
 pub mod link;
 pub mod model_form;
 pub mod playback;
