@@ -13,20 +13,13 @@
 // Screenshots at 1366×768 and 390×844.
 // Usage: node tests/e2e/explainer.mjs [distDir] [screenshotDir]
 import path from 'node:path';
-import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { openTables, readTables, repo } from './reference.mjs';
+import { args, check, finish } from './suite.mjs';
+import { openTables, readTables } from './reference.mjs';
 
-const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
-const shots = path.resolve(process.argv[3] || path.join(repo, 'tests/e2e/screenshots'));
-fs.mkdirSync(shots, { recursive: true });
 
-let failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-}
+const { dist, shots } = args();
 /** a ≈ b to the printed precision (4 significant digits on each side, and a little more). */
 function near(a, b, scale = 1) {
   return Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 2e-3 * Math.max(Math.abs(b), scale);
@@ -256,5 +249,4 @@ await phone.screenshot({ path: path.join(shots, 'diagram-390x844.png') });
 
 await browser.close();
 server.close();
-console.log(failures ? `\n${failures} check(s) failed` : '\nall explainer checks passed');
-process.exit(failures ? 1 : 0);
+finish('explainer');

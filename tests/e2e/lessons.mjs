@@ -4,19 +4,11 @@
 // it on. Screenshot of a lesson step at 1366×768.
 // Usage: node tests/e2e/lessons.mjs [distDir] [screenshotDir]
 import path from 'node:path';
-import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { repo } from './reference.mjs';
+import { args, check, finish } from './suite.mjs';
 
-const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
-const shots = path.resolve(process.argv[3] || path.join(repo, 'tests/e2e/screenshots'));
-fs.mkdirSync(shots, { recursive: true });
-let failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-}
+const { dist, shots } = args();
 
 const impulse = (n) => ['1', ...Array(n).fill('0')].join(', ');
 // What each step must show: input text, timestep, interventions listed, cell, outlined part,
@@ -102,5 +94,4 @@ if (await training.count()) await training.click();
 check(errors.length === 0, `no errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
 await browser.close();
 server.close();
-console.log(failures ? `\n${failures} check(s) failed` : '\nall lesson checks passed');
-process.exit(failures ? 1 : 0);
+finish('lesson');

@@ -8,19 +8,12 @@
 // - the Teach menu hides parts of the page and turns on presenter mode, and the link keeps both.
 // Usage: node tests/e2e/links.mjs [distDir] [screenshotDir]
 import path from 'node:path';
-import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { openTables, readTables, repo } from './reference.mjs';
+import { args, check, finish } from './suite.mjs';
+import { openTables, readTables } from './reference.mjs';
 
-const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
-const shots = path.resolve(process.argv[3] || path.join(repo, 'tests/e2e/screenshots'));
-fs.mkdirSync(shots, { recursive: true });
-let failures = 0;
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures += 1;
-}
+const { dist, shots } = args();
 
 const server = await startServer(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
@@ -198,5 +191,4 @@ for (const [query, want] of cases) {
 
 await browser.close();
 server.close();
-console.log(failures ? `\n${failures} check(s) failed` : '\nall link checks passed');
-process.exit(failures ? 1 : 0);
+finish('link');
