@@ -13,6 +13,7 @@ use thiserror::Error;
 pub mod link;
 pub mod onnx;
 pub mod state_dict;
+pub mod trace_out;
 pub mod wire;
 
 /// Largest model file read (bytes).

@@ -19,15 +19,14 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use gatescope::model::{
-    backward, forward_stack, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind,
-    ForwardRun, InitialState, Intervention, Interventions, ModelError, Stack, StackTrace,
+    backward, io as model_io, mse_loss, parse_sequence, parse_vector, CellKind, InitialState,
+    Intervention, ModelError, StackTrace,
 };
 use gatescope_formats::{self as formats, FormatError, LoadOptions, ModelFile};
 
 mod flags;
-mod output;
 
-use output::{write_csv, write_json, Training};
+use gatescope_formats::trace_out::{forward, model_message, write_csv, write_json, Training};
 
 const NAME: &str = "gatescope-trace";
 
@@ -292,17 +291,6 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }))
 }
 
-/// A model error as one sentence. Non-finite file values carry no index of their own (the
-/// key names the element), so they are worded here rather than by the generic message.
-fn model_message(e: &ModelError) -> String {
-    match e {
-        ModelError::NonFinite { what, index, value } if index.is_empty() => format!(
-            "{what}: value {value} is not finite (f32 values must be below 3.4e38 in magnitude)"
-        ),
-        other => other.to_string(),
-    }
-}
-
 fn read(path: &str, what: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read the {what}: {e}"))
 }
@@ -341,33 +329,6 @@ fn load_model(args: &Args) -> Result<ModelFile, String> {
 fn states(text: &str, n: usize, hidden: usize, what: &str) -> Result<Vec<Vec<f32>>, String> {
     let all = parse_vector(text, n * hidden, what).map_err(|e| e.message)?;
     Ok(all.chunks(hidden.max(1)).map(<[f32]>::to_vec).collect())
-}
-
-/// The forward pass with `--clamp` / `--set` forced inside its steps (one-layer models).
-fn intervened(
-    args: &Args,
-    stack: &Stack,
-    x: ndarray::ArrayView2<'_, f32>,
-    init: &[InitialState],
-) -> Result<StackTrace, String> {
-    let Some(params) = stack.as_single() else {
-        return Err(format!(
-            "--clamp / --set work on one-layer models that run forward; {} has {} layer(s), \
-             {} direction(s)",
-            args.model,
-            stack.num_layers(),
-            stack.directions()
-        ));
-    };
-    let (kind, h) = (params.kind(), params.hidden_size());
-    let iv = Interventions::new(kind, h, args.interventions.clone())
-        .map_err(|e| format!("--clamp / --set: {}", model_message(&e)))?;
-    let first = init.first().cloned().unwrap_or_default();
-    let mut run = ForwardRun::new(params, x, &first)
-        .and_then(|r| r.with_interventions(iv))
-        .map_err(|e| model_message(&e))?;
-    run.advance(usize::MAX);
-    Ok(StackTrace::from(run.finish()))
 }
 
 /// Loads everything, runs the forward pass (and with a target, the backward pass), and
@@ -418,11 +379,7 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
         }
     };
 
-    let run = if args.interventions.is_empty() {
-        forward_stack(stack, x.view(), &init).map_err(|e| model_message(&e))?
-    } else {
-        intervened(args, stack, x.view(), &init)?
-    };
+    let run = forward(&args.model, stack, x.view(), &init, &args.interventions)?;
     let bidirectional = stack.is_bidirectional();
     let Some(path) = &args.target else {
         return Ok((run, bidirectional, None));

@@ -1,10 +1,58 @@
-//! The CLI's JSON and CSV writers. A one-layer, one-direction model prints exactly what
-//! earlier versions printed; a stacked or bidirectional one adds its layers (see `HELP`).
+//! The trace as `gatescope-trace` prints it: its forward pass and its JSON and CSV writers,
+//! shared by the CLI and the page's exports (through the model-file worker), so an export is
+//! byte for byte what the CLI prints for the same model and input. A one-layer,
+//! one-direction model prints exactly what earlier versions printed; a stacked or
+//! bidirectional one adds its layers (see the CLI's `HELP`).
 
 use std::io::{self, Write};
 
-use gatescope::model::{CellKind, Grads, StackTrace, Trace};
+use gatescope_core::{
+    forward_stack, CellKind, ForwardRun, Grads, InitialState, Intervention, Interventions,
+    ModelError, Stack, StackTrace, Trace,
+};
 use ndarray::{ArrayView1, ArrayView2};
+
+/// A model error as one sentence. Non-finite file values carry no index of their own (the
+/// key names the element), so they are worded here rather than by the generic message.
+pub fn model_message(e: &ModelError) -> String {
+    match e {
+        ModelError::NonFinite { what, index, value } if index.is_empty() => format!(
+            "{what}: value {value} is not finite (f32 values must be below 3.4e38 in magnitude)"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The forward pass the CLI prints: the whole stack, or with interventions forced inside the
+/// steps of a one-layer forward model (`model` names it in messages).
+pub fn forward(
+    model: &str,
+    stack: &Stack,
+    x: ArrayView2<'_, f32>,
+    init: &[InitialState],
+    interventions: &[Intervention],
+) -> Result<StackTrace, String> {
+    if interventions.is_empty() {
+        return forward_stack(stack, x, init).map_err(|e| model_message(&e));
+    }
+    let Some(params) = stack.as_single() else {
+        return Err(format!(
+            "--clamp / --set work on one-layer models that run forward; {model} has {} layer(s), \
+             {} direction(s)",
+            stack.num_layers(),
+            stack.directions()
+        ));
+    };
+    let (kind, h) = (params.kind(), params.hidden_size());
+    let iv = Interventions::new(kind, h, interventions.to_vec())
+        .map_err(|e| format!("--clamp / --set: {}", model_message(&e)))?;
+    let first = init.first().cloned().unwrap_or_default();
+    let mut run = ForwardRun::new(params, x, &first)
+        .and_then(|r| r.with_interventions(iv))
+        .map_err(|e| model_message(&e))?;
+    run.advance(usize::MAX);
+    Ok(StackTrace::from(run.finish()))
+}
 
 /// Writes `v` in the shortest decimal that parses back to the same f32 (ryu, via serde_json).
 fn num(w: &mut impl Write, v: f32) -> io::Result<()> {
