@@ -64,7 +64,12 @@ pub fn CellDiagram() -> impl IntoView {
         ev.prevent_default();
         keep_focus(figure);
     };
+    let session = use_context::<super::SessionRead>();
     let on_click = move |ev: MouseEvent| {
+        if closest_attr(&ev, "data-export").is_some() {
+            save_svg(figure, session);
+            return;
+        }
         let Some((_, action)) = closest_attr(&ev, "data-walk") else {
             return;
         };
@@ -121,4 +126,40 @@ fn focus_in(figure: NodeRef<html::Figure>, selector: &'static str) {
             let _ = el.focus();
         }
     });
+}
+
+/// The page's colours, which the diagram's stylesheet reads as variables.
+const SVG_VARS: &str = "svg{--ink:#1d2330;--muted:#5b6475;--line:#dfe3ea;--paper:#fff;\
+--accent:#0b6bcb;--radius:10px;background:#fff;font-family:system-ui,sans-serif}";
+
+/// Saves the drawing as a standalone SVG file: the element as the page shows it, with the
+/// diagram's stylesheet inside, named after the model, cell and step count.
+fn save_svg(figure: NodeRef<leptos::html::Figure>, session: Option<super::SessionRead>) {
+    let Some(svg) = figure
+        .get_untracked()
+        .and_then(|f| f.query_selector("svg").ok().flatten())
+    else {
+        return;
+    };
+    let Ok(serializer) = web_sys::XmlSerializer::new() else {
+        return;
+    };
+    let Ok(text) = serializer.serialize_to_string(&svg) else {
+        return;
+    };
+    let Some(open_end) = text.find('>') else {
+        return;
+    };
+    let style = format!(
+        "<style>{SVG_VARS}{}</style>",
+        include_str!("../../style/diagram.css")
+    );
+    let file = format!("{}{style}{}", &text[..=open_end], &text[open_end + 1..]);
+    let name = session.map_or_else(
+        || "cell-diagram.svg".to_string(),
+        |super::SessionRead(s)| {
+            s.with_untracked(|s| super::open_model::view_file_name(s, "cell-diagram", "svg"))
+        },
+    );
+    let _ = super::open_model::download(&name, file.as_bytes(), "image/svg+xml");
 }

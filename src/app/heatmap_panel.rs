@@ -45,7 +45,8 @@ pub fn HeatmapPanel(
     // compare mode's.
     let main_view = model.is_none();
     let explained = use_context::<Explained>().filter(|_| main_view);
-    let session = use_context::<SessionRead>().filter(|_| main_view);
+    let any_session = use_context::<SessionRead>();
+    let session = any_session.filter(|_| main_view);
     let highlight = Memo::new(move |_| {
         explained
             .and_then(|e| e.highlight.get())
@@ -264,6 +265,27 @@ pub fn HeatmapPanel(
                 <div class="bar" style=legend_style></div>
                 <span>{hi}</span>
             </div>
+            <button
+                type="button"
+                class="png-save"
+                title="Save this heatmap as a PNG image"
+                on:click=move |_| {
+                    let (Some(el), Some(SessionRead(s))) = (canvas.get_untracked(), any_session) else {
+                        return;
+                    };
+                    let slug: String = series
+                        .label()
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                        .collect();
+                    let name = s.with_untracked(|s| super::open_model::view_file_name(s, &slug, "png"));
+                    if let Ok(url) = el.to_data_url() {
+                        let _ = super::open_model::download_url(&name, &url);
+                    }
+                }
+            >
+                "PNG"<span class="sr-only">{format!(" of {label}")}</span>
+            </button>
             <ValueTable series=series trace=trace caption=label />
         </figure>
     }

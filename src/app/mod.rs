@@ -16,7 +16,7 @@ mod line_chart;
 mod link_state;
 mod model_info;
 mod model_panel;
-mod open_model;
+pub(crate) mod open_model;
 mod panic_banner;
 mod sequence_editor;
 mod sequence_input;

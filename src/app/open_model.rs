@@ -105,20 +105,37 @@ fn file_stem(name: &str) -> String {
 }
 
 /// Offers `bytes` as a download named `name`.
-fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    download_url(name, &url)?;
+    web_sys::Url::revoke_object_url(&url)
+}
+
+/// Offers what `href` points at (an object or data URL) as a download named `name`.
+pub fn download_url(name: &str, href: &str) -> Result<(), JsValue> {
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
+    a.set_href(href);
     a.set_download(name);
     a.click();
-    web_sys::Url::revoke_object_url(&url)
+    Ok(())
+}
+
+/// A download name for a view of the model on show: its name, cell and step count, and
+/// `what` (`"forget-gate-f"`, `"cell-diagram"`).
+pub fn view_file_name(session: &Session, what: &str, ext: &str) -> String {
+    format!(
+        "{}-{}-{}-steps-{what}.{ext}",
+        file_stem(&session.model_name()),
+        session.params().kind().name(),
+        session.x().nrows()
+    )
 }
 
 /// Open and save buttons, the drop hint, and the last open's or save's message.
@@ -167,6 +184,45 @@ pub fn OpenModel() -> impl IntoView {
             status.try_set(result);
         });
     };
+    // The trace as `gatescope-trace` prints it for this model, input and interventions,
+    // written by the worker with the CLI's own code.
+    let save_trace = move |csv: bool| {
+        let (model, x, ivs, name) = session.with_untracked(|s| {
+            let file = gatescope_formats::ModelFile {
+                stack: s.stack(),
+                format: Format::Safetensors,
+                source: String::new(),
+                ignored: Vec::new(),
+                init: s.initial_states(),
+            };
+            let x = s.x().to_owned();
+            let name = format!(
+                "{}-{}-{}-steps-trace",
+                file_stem(&s.model_name()),
+                s.params().kind().name(),
+                x.nrows()
+            );
+            (wire::encode(&file), x, s.interventions().to_vec(), name)
+        });
+        let (op, ext, mime) = if csv {
+            ("trace-csv", "csv", "text/csv")
+        } else {
+            ("trace-json", "json", "application/json")
+        };
+        let file = format!("{name}.{ext}");
+        status.set(Status::Reading(format!("{file} (writing)")));
+        let message = js_sys::Uint8Array::from(&wire::encode_run(&model, x.view(), &ivs)[..]);
+        spawn_local(async move {
+            let result = match formats_worker::request(op, &file, &message).await {
+                Ok(bytes) => match download(&file, &bytes, mime) {
+                    Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
+                    Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
+                },
+                Err(e) => Status::Failed(format!("Cannot save this trace: {e}")),
+            };
+            status.try_set(result);
+        });
+    };
     let message = move || match status.get() {
         Status::Idle => None,
         Status::Reading(name) => {
@@ -199,6 +255,14 @@ pub fn OpenModel() -> impl IntoView {
                 </button>
                 <button type="button" id="save-safetensors" title="PyTorch state_dict names; load with safetensors.torch.load_file and load_state_dict" on:click=move |_| save(Format::Safetensors)>
                     "Save safetensors"
+                </button>
+            </div>
+            <div class="om-row">
+                <button type="button" id="save-trace-json" title="Every gate and state at every step, exactly as gatescope-trace prints it for this model and input" on:click=move |_| save_trace(false)>
+                    "Save trace JSON"
+                </button>
+                <button type="button" id="save-trace-csv" title="One row per step and unit, exactly as gatescope-trace --format csv prints it" on:click=move |_| save_trace(true)>
+                    "Save trace CSV"
                 </button>
             </div>
             <div class="om-status" aria-live="polite">{message}</div>

@@ -5,13 +5,14 @@
 //! Messages (JS arrays): in `[id, op, name, bytes]` with `op` one of `"load"` (bytes: a model
 //! file named `name`), `"json"` or `"safetensors"` (bytes: a model message of
 //! `gatescope_formats::wire`), `"pack"` (bytes: a model message; out: the link text of its
-//! weights, `gatescope_formats::link`) or `"unpack"` (bytes: that text; out: the model
-//! message); out `[id, true, bytes]` (a model message, or the written file) or
+//! weights, `gatescope_formats::link`), `"unpack"` (bytes: that text; out: the model
+//! message) or `"trace-json"` / `"trace-csv"` (bytes: a run message, `wire::encode_run`; out:
+//! the trace exactly as `gatescope-trace` prints it); out `[id, true, bytes]` (a model message, or the written file) or
 //! `[id, false, message]`. `["ready"]` is posted once, when messages can be sent.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gatescope_formats::{link, load, state_dict, wire, LoadOptions};
+    use gatescope_formats::{link, load, state_dict, trace_out, wire, LoadOptions};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -34,6 +35,26 @@ fn main() {
                 wire::decode(&bytes).and_then(|f| state_dict::to_safetensors(&f.stack))
             }
             "pack" => link::pack(&bytes).map(String::into_bytes),
+            "trace-json" | "trace-csv" => wire::decode_run(&bytes).and_then(|run| {
+                let stack = &run.file.stack;
+                let trace = trace_out::forward(
+                    &name,
+                    stack,
+                    run.x.view(),
+                    &run.file.init,
+                    &run.interventions,
+                )
+                .map_err(gatescope_formats::FormatError::Invalid)?;
+                let mut out = Vec::new();
+                let written = if op == "trace-json" {
+                    trace_out::write_json(&mut out, &trace, stack.is_bidirectional(), None)
+                } else {
+                    trace_out::write_csv(&mut out, &trace, stack.is_bidirectional())
+                };
+                written
+                    .map(|()| out)
+                    .map_err(|e| gatescope_formats::FormatError::Invalid(e.to_string()))
+            }),
             "unpack" => link::unpack(&String::from_utf8_lossy(&bytes)),
             other => Err(gatescope_formats::FormatError::Invalid(format!(
                 "unknown request {other:?}"

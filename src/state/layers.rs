@@ -44,6 +44,11 @@ impl Layers {
         &self.stack
     }
 
+    /// The initial state of every layer-direction (empty for zeros).
+    pub fn init(&self) -> &[InitialState] {
+        &self.init
+    }
+
     /// Multiply-adds of one step through every layer-direction.
     pub fn work_per_step(&self) -> u64 {
         self.stack.layers().iter().map(work_per_step).sum()

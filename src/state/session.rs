@@ -561,6 +561,15 @@ impl Session {
         }
     }
 
+    /// The initial states the model runs from, one per layer-direction (empty for zeros).
+    pub fn initial_states(&self) -> Vec<InitialState> {
+        match &self.layers {
+            Some(l) => l.init().to_vec(),
+            None if self.init0 == InitialState::default() => Vec::new(),
+            None => vec![self.init0.clone()],
+        }
+    }
+
     /// The weights of the layer-direction the views show.
     pub fn view_params(&self) -> &Params {
         match &self.layers {

@@ -422,6 +422,14 @@ pub fn figure(b: &Breakdown, walk: Option<usize>) -> Vec<tree::Node> {
         heading(&format!("unit {} · step {}", b.unit + 1, b.t + 1)),
         draw(b, walk),
         walk_controls(b.kind, walk),
+        html("button")
+            .class("cd-export")
+            .attr("type", "button")
+            .attr("data-export", "svg")
+            .attr("title", "Save this drawing as an SVG file")
+            .text("SVG")
+            .child(html("span").class("sr-only").text(" of the cell diagram"))
+            .into(),
         html("p")
             .class("cd-keys")
             .text("Keys here: ← → walk through the parts, Esc stops.")

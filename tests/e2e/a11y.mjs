@@ -119,7 +119,10 @@ try {
   const controls = await page.evaluate(() => {
     const list = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]')]
       .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
-        && getComputedStyle(el).visibility !== 'hidden');
+        && getComputedStyle(el).visibility !== 'hidden'
+        // A closed disclosure's contents (the Teach menu's boxes) are reached by opening it
+        // with its summary, which is in the list.
+        && !(el.tagName !== 'SUMMARY' && el.closest('details:not([open])')));
     list.forEach((el, k) => el.setAttribute('data-kbd', String(k)));
     return list.map((el) => `${el.tagName.toLowerCase()}${el.type ? `[${el.type}]` : ''} "${(el.getAttribute('aria-label') || el.id || el.textContent).trim().slice(0, 30)}"`);
   });

@@ -15,8 +15,8 @@
 //! [`decode`] checks every length against what is left before it allocates, and every
 //! model through the core's validating constructors, so no input makes it panic.
 
-use gatescope_core::{CellKind, InitialState, Params, Stack};
-use ndarray::{Array1, Array2};
+use gatescope_core::{CellKind, InitialState, Intervention, Params, Series, Stack};
+use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::{Format, FormatError, ModelFile, Result};
 
@@ -154,6 +154,103 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
         source,
         ignored,
         init,
+    })
+}
+
+const RUN_MAGIC: &[u8; 4] = b"GSR1";
+/// Interventions' series, by their code in a run message.
+const SERIES: [Series; 9] = [
+    Series::I,
+    Series::F,
+    Series::G,
+    Series::O,
+    Series::C,
+    Series::H,
+    Series::R,
+    Series::Z,
+    Series::N,
+];
+/// Most interventions a run message holds.
+const MAX_RUN_INTERVENTIONS: usize = 1024;
+
+/// A run for the exports: a model, its input `[T, D]` and the interventions forced in it.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub file: ModelFile,
+    pub x: Array2<f32>,
+    pub interventions: Vec<Intervention>,
+}
+
+/// The bytes of a run: `"GSR1"`, u32 n and the `n` bytes of a model message ([`encode`]),
+/// u32 T, u32 D, f32 × T·D, u32 count, then per intervention u8 series (`SERIES` order),
+/// u32 unit (`u32::MAX`: every unit), u32 first step, u32 last step (`u32::MAX`: to the
+/// end), f32 value.
+pub fn encode_run(model: &[u8], x: ArrayView2<'_, f32>, interventions: &[Intervention]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + model.len() + 4 * x.len());
+    out.extend_from_slice(RUN_MAGIC);
+    put_u32(&mut out, model.len());
+    out.extend_from_slice(model);
+    put_u32(&mut out, x.nrows());
+    put_u32(&mut out, x.ncols());
+    x.iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    put_u32(&mut out, interventions.len());
+    for iv in interventions {
+        out.push(SERIES.iter().position(|&s| s == iv.series).unwrap_or(0) as u8);
+        put_u32(&mut out, iv.unit.unwrap_or(usize::MAX));
+        put_u32(&mut out, *iv.steps.start());
+        put_u32(&mut out, *iv.steps.end());
+        out.extend_from_slice(&iv.value.to_le_bytes());
+    }
+    out
+}
+
+/// The [`Run`] that [`encode_run`] wrote, every size checked before it is used.
+pub fn decode_run(bytes: &[u8]) -> Result<Run> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(4)? != RUN_MAGIC {
+        return Err(bad("not a gatescope run message"));
+    }
+    let n = r.u32()?;
+    let file = decode(r.take(n)?)?;
+    let (t, d) = (r.u32()?, r.u32()?);
+    if d != file.stack.input_size() {
+        return Err(bad("the input does not fit the model"));
+    }
+    let values = r.f32s(t.checked_mul(d).ok_or_else(|| bad("size overflow"))?)?;
+    let x = Array2::from_shape_vec((t, d), values).map_err(|_| bad("input shape"))?;
+    let count = r.u32()?;
+    if count > MAX_RUN_INTERVENTIONS {
+        return Err(bad("too many interventions"));
+    }
+    let mut interventions = Vec::with_capacity(count);
+    for _ in 0..count {
+        let series = *SERIES
+            .get(usize::from(r.u8()?))
+            .ok_or_else(|| bad("unknown series"))?;
+        let unit = r.u32()?;
+        let (first, last) = (r.u32()?, r.u32()?);
+        let all = |v: usize| {
+            if v == u32::MAX as usize {
+                usize::MAX
+            } else {
+                v
+            }
+        };
+        interventions.push(Intervention {
+            series,
+            unit: (unit != u32::MAX as usize).then_some(unit),
+            steps: first..=all(last),
+            value: r.f32()?,
+        });
+    }
+    if r.at != bytes.len() {
+        return Err(bad("extra bytes after the run"));
+    }
+    Ok(Run {
+        file,
+        x,
+        interventions,
     })
 }
 

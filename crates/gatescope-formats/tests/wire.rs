@@ -50,3 +50,40 @@ fn damaged_messages_are_errors_not_panics() {
         .to_string()
         .contains("left over"));
 }
+
+#[test]
+fn runs_cross_unchanged_and_damage_is_an_error() {
+    use gatescope_core::{Intervention, Series};
+    let (name, bytes) = example("examples/models/gru-small.safetensors");
+    let file = load(&name, &bytes, &LoadOptions::default()).unwrap();
+    let d = file.stack.input_size();
+    let x = ndarray::Array2::from_shape_fn((7, d), |(t, k)| t as f32 * 0.5 - k as f32);
+    let ivs = vec![
+        Intervention {
+            series: Series::Z,
+            unit: Some(1),
+            steps: 2..=4,
+            value: 1.0,
+        },
+        Intervention {
+            series: Series::H,
+            unit: None,
+            steps: 0..=usize::MAX,
+            value: -0.25,
+        },
+    ];
+    let message = wire::encode_run(&wire::encode(&file), x.view(), &ivs);
+    let run = wire::decode_run(&message).unwrap();
+    assert_eq!((run.file, run.x, run.interventions), (file, x, ivs));
+    for cut in 0..message.len() {
+        assert!(wire::decode_run(&message[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = message.clone();
+    longer.push(0);
+    assert!(wire::decode_run(&longer).is_err());
+    for k in 0..message.len() {
+        let mut flipped = message.clone();
+        flipped[k] ^= 0xFF;
+        let _ = wire::decode_run(&flipped);
+    }
+}
