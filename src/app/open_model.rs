@@ -138,6 +138,30 @@ pub fn view_file_name(session: &Session, what: &str, ext: &str) -> String {
     )
 }
 
+/// Has the worker write `message` with `op` and offers the result as the download `file`;
+/// `what` ("model", "trace") names it in a failure.
+fn write_file(
+    status: RwSignal<Status>,
+    op: &'static str,
+    file: String,
+    message: Vec<u8>,
+    mime: &'static str,
+    what: &'static str,
+) {
+    status.set(Status::Reading(format!("{file} (writing)")));
+    let message = js_sys::Uint8Array::from(&message[..]);
+    spawn_local(async move {
+        let result = match formats_worker::request(op, &file, &message).await {
+            Ok(bytes) => match download(&file, &bytes, mime) {
+                Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
+                Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
+            },
+            Err(e) => Status::Failed(format!("Cannot save this {what}: {e}")),
+        };
+        status.try_set(result);
+    });
+}
+
 /// Open and save buttons, the drop hint, and the last open's or save's message.
 #[component]
 pub fn OpenModel() -> impl IntoView {
@@ -171,18 +195,8 @@ pub fn OpenModel() -> impl IntoView {
             _ => ("json", "json", "application/json"),
         };
         let file = format!("{name}.{ext}");
-        status.set(Status::Reading(format!("{file} (writing)")));
-        let message = js_sys::Uint8Array::from(&wire::encode_stack(&stack)[..]);
-        spawn_local(async move {
-            let result = match formats_worker::request(op, &file, &message).await {
-                Ok(bytes) => match download(&file, &bytes, mime) {
-                    Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
-                    Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
-                },
-                Err(e) => Status::Failed(format!("Cannot save this model: {e}")),
-            };
-            status.try_set(result);
-        });
+        let message = wire::encode_stack(&stack);
+        write_file(status, op, file, message, mime, "model");
     };
     // The trace as `gatescope-trace` prints it for this model, input and interventions,
     // written by the worker with the CLI's own code.
@@ -210,18 +224,8 @@ pub fn OpenModel() -> impl IntoView {
             ("trace-json", "json", "application/json")
         };
         let file = format!("{name}.{ext}");
-        status.set(Status::Reading(format!("{file} (writing)")));
-        let message = js_sys::Uint8Array::from(&wire::encode_run(&model, x.view(), &ivs)[..]);
-        spawn_local(async move {
-            let result = match formats_worker::request(op, &file, &message).await {
-                Ok(bytes) => match download(&file, &bytes, mime) {
-                    Ok(()) => Status::Opened(file.clone(), Some(format!("Saved {file}."))),
-                    Err(_) => Status::Failed(format!("{file}: the browser refused the download.")),
-                },
-                Err(e) => Status::Failed(format!("Cannot save this trace: {e}")),
-            };
-            status.try_set(result);
-        });
+        let message = wire::encode_run(&model, x.view(), &ivs);
+        write_file(status, op, file, message, mime, "trace");
     };
     let message = move || match status.get() {
         Status::Idle => None,
