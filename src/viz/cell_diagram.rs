@@ -1416,9 +1416,13 @@ mod tests {
     fn the_figure_has_a_heading_and_a_message_without_a_breakdown() {
         let b = breakdown(CellKind::Gru, 0.5);
         let fig = figure(&b, None);
-        assert_eq!(fig.len(), 4);
+        assert_eq!(fig.len(), 5);
         assert_eq!(fig[0].text_content(), "Cell diagram unit 2 · step 3");
         assert_eq!(fig[1], draw(&b, None));
+        // The SVG export button, named by its text for screen readers.
+        let export = fig[3].find_all(&|e| e.get("data-export") == Some("svg"));
+        assert_eq!(export.len(), 1);
+        assert_eq!(fig[3].text_content(), "SVG of the cell diagram");
         let msg = figure_message("No model yet.");
         assert_eq!(msg[0].text_content(), "Cell diagram ");
         assert_eq!(msg[1].text_content(), "No model yet.");
