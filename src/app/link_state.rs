@@ -49,29 +49,63 @@ pub fn read_link() -> (crate::state::link::Link, Vec<String>) {
     decode(&read_pairs())
 }
 
-/// Writes the current state into the address, now.
-fn write_now() -> Option<()> {
-    let SessionRead(session) = use_context()?;
-    let CurrentStep(current) = use_context()?;
-    let SelectionRead(selection) = use_context()?;
-    let ex = use_context::<Explained>()?;
-    let LinkWeights(weights) = use_context()?;
-    let super::teach_menu::TeachState(teach) = use_context()?;
+/// What the address is written from: the signals themselves (plain handles), so no closure
+/// holds an `Owner` (one that did kept the app from ever being cleaned up: its effects hold
+/// the closure, the closure held the owner).
+#[derive(Clone, Copy)]
+struct Sources {
+    session: ReadSignal<Session>,
+    current: Memo<usize>,
+    selection: ReadSignal<Option<(usize, usize)>>,
+    unit: RwSignal<usize>,
+    weights: RwSignal<Option<(u64, String)>>,
+    teach: RwSignal<crate::state::teach::Teach>,
+}
+
+impl Sources {
+    fn from_context() -> Self {
+        let SessionRead(session) = expect_context();
+        let CurrentStep(current) = expect_context();
+        let SelectionRead(selection) = expect_context();
+        let ex = expect_context::<Explained>();
+        let LinkWeights(weights) = expect_context();
+        let super::teach_menu::TeachState(teach) = expect_context();
+        Self {
+            session,
+            current,
+            selection,
+            unit: ex.unit,
+            weights,
+            teach,
+        }
+    }
+}
+
+/// Writes the current state into the address, now (nothing once the app is gone).
+fn write_now(src: Sources) -> Option<()> {
+    let Sources {
+        session,
+        current,
+        selection,
+        unit,
+        weights,
+        teach,
+    } = src;
     let (t, sel, unit) = (
         current.try_get_untracked()?,
         selection.try_get_untracked()?,
-        ex.unit.try_get_untracked()?,
+        unit.try_get_untracked()?,
     );
     let pairs = session.try_with_untracked(|s| {
         let id = s.model_id();
-        weights.with_untracked(|w| {
+        weights.try_with_untracked(|w| {
             let w = w
                 .as_ref()
                 .filter(|(of, _)| *of == id)
                 .map(|(_, text)| text.as_str());
-            teach.with_untracked(|teach| encode(s, t, sel, unit, w, teach))
+            teach.try_with_untracked(|teach| encode(s, t, sel, unit, w, teach))
         })
-    })?;
+    })???;
     let params = web_sys::UrlSearchParams::new().ok()?;
     for (k, v) in pairs {
         params.append(k, &v);
@@ -96,31 +130,21 @@ fn write_now() -> Option<()> {
 /// as it is then. The state is read only when writing, so playback costs one write per
 /// interval, not one per frame.
 pub fn use_link_writer() {
-    let SessionRead(session) = expect_context();
-    let CurrentStep(current) = expect_context();
-    let SelectionRead(selection) = expect_context();
-    let ex = expect_context::<Explained>();
-    let LinkWeights(weights) = expect_context();
-    let super::teach_menu::TeachState(teach) = expect_context();
-    let owner = Owner::current();
+    let src = Sources::from_context();
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        session.track();
-        weights.track();
-        teach.track();
-        current.track();
-        selection.track();
-        ex.unit.track();
+        src.session.track();
+        src.weights.track();
+        src.teach.track();
+        src.current.track();
+        src.selection.track();
+        src.unit.track();
         if pending.with_value(Option::is_some) {
             return;
         }
-        let owner = owner.clone();
         let write = move || {
             pending.try_set_value(None);
-            match &owner {
-                Some(o) => o.with(write_now),
-                None => write_now(),
-            };
+            write_now(src);
         };
         if let Ok(h) = set_timeout_with_handle(write, WRITE_EVERY) {
             pending.set_value(Some(h));
@@ -136,12 +160,10 @@ pub fn use_link_writer() {
 /// "Copy link": writes the state into the address at once and copies it.
 #[component]
 pub fn CopyLink() -> impl IntoView {
-    let owner = Owner::current();
+    let src = Sources::from_context();
     let (status, set_status) = signal(None::<&'static str>);
     let copy = move |_| {
-        if let Some(o) = &owner {
-            o.with(write_now);
-        }
+        write_now(src);
         let Some(window) = web_sys::window() else {
             return;
         };

@@ -30,6 +30,15 @@ impl Drop for Mounted {
 
 /// Mounts the whole app into a fresh element appended to the body.
 pub fn mount_app() -> Mounted {
+    // Every test opens the app's plain address: an earlier test's app wrote its state into
+    // the address's fragment (the link), which a new app would read.
+    if let Some(w) = web_sys::window() {
+        let path = w.location().pathname().unwrap_or_default();
+        if let Ok(h) = w.history() {
+            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+                .unwrap();
+        }
+    }
     let document = document();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
