@@ -102,20 +102,7 @@ pub fn StepExplainer() -> impl IntoView {
 /// `"h,2,0"` → (h, step 2, unit 0).
 fn parse_cell(text: &str) -> Option<(Series, usize, usize)> {
     let mut parts = text.split(',');
-    let sym = parts.next()?;
-    let series = [
-        Series::I,
-        Series::F,
-        Series::G,
-        Series::O,
-        Series::C,
-        Series::H,
-        Series::R,
-        Series::Z,
-        Series::N,
-    ]
-    .into_iter()
-    .find(|s| s.symbol() == sym)?;
+    let series = Series::from_symbol(parts.next()?)?;
     Some((
         series,
         parts.next()?.parse().ok()?,

@@ -13,18 +13,7 @@ use crate::model::parse::excerpt;
 use crate::model::{Intervention, Series};
 
 fn series(s: &str, flag: &str, allowed: &[&str]) -> Result<Series, String> {
-    let found = match s {
-        "i" => Some(Series::I),
-        "f" => Some(Series::F),
-        "g" => Some(Series::G),
-        "o" => Some(Series::O),
-        "r" => Some(Series::R),
-        "z" => Some(Series::Z),
-        "n" => Some(Series::N),
-        "c" => Some(Series::C),
-        "h" => Some(Series::H),
-        _ => None,
-    };
+    let found = Series::from_symbol(s);
     found.filter(|_| allowed.contains(&s)).ok_or_else(|| {
         format!(
             "{flag}: {:?} is not one of {}",

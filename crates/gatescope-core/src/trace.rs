@@ -77,6 +77,24 @@ impl Series {
         }
     }
 
+    /// Every series of every cell: LSTM i, f, g, o, c, then h, then GRU r, z, n.
+    pub const ALL: [Series; 9] = [
+        Series::I,
+        Series::F,
+        Series::G,
+        Series::O,
+        Series::C,
+        Series::H,
+        Series::R,
+        Series::Z,
+        Series::N,
+    ];
+
+    /// The series whose [`Series::symbol`] is `symbol`.
+    pub fn from_symbol(symbol: &str) -> Option<Series> {
+        Self::ALL.into_iter().find(|s| s.symbol() == symbol)
+    }
+
     /// What a cell records, in display order.
     pub fn of(kind: CellKind) -> &'static [Series] {
         match kind {

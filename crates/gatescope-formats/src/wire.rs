@@ -158,18 +158,6 @@ pub fn decode(bytes: &[u8]) -> Result<ModelFile> {
 }
 
 const RUN_MAGIC: &[u8; 4] = b"GSR1";
-/// Interventions' series, by their code in a run message.
-const SERIES: [Series; 9] = [
-    Series::I,
-    Series::F,
-    Series::G,
-    Series::O,
-    Series::C,
-    Series::H,
-    Series::R,
-    Series::Z,
-    Series::N,
-];
 /// Most interventions a run message holds.
 const MAX_RUN_INTERVENTIONS: usize = 1024;
 
@@ -182,7 +170,7 @@ pub struct Run {
 }
 
 /// The bytes of a run: `"GSR1"`, u32 n and the `n` bytes of a model message ([`encode`]),
-/// u32 T, u32 D, f32 × T·D, u32 count, then per intervention u8 series (`SERIES` order),
+/// u32 T, u32 D, f32 × T·D, u32 count, then per intervention u8 series (its index in `Series::ALL`),
 /// u32 unit (`u32::MAX`: every unit), u32 first step, u32 last step (`u32::MAX`: to the
 /// end), f32 value.
 pub fn encode_run(model: &[u8], x: ArrayView2<'_, f32>, interventions: &[Intervention]) -> Vec<u8> {
@@ -196,7 +184,12 @@ pub fn encode_run(model: &[u8], x: ArrayView2<'_, f32>, interventions: &[Interve
         .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
     put_u32(&mut out, interventions.len());
     for iv in interventions {
-        out.push(SERIES.iter().position(|&s| s == iv.series).unwrap_or(0) as u8);
+        out.push(
+            Series::ALL
+                .iter()
+                .position(|&s| s == iv.series)
+                .unwrap_or(0) as u8,
+        );
         put_u32(&mut out, iv.unit.unwrap_or(usize::MAX));
         put_u32(&mut out, *iv.steps.start());
         put_u32(&mut out, *iv.steps.end());
@@ -225,7 +218,7 @@ pub fn decode_run(bytes: &[u8]) -> Result<Run> {
     }
     let mut interventions = Vec::with_capacity(count);
     for _ in 0..count {
-        let series = *SERIES
+        let series = *Series::ALL
             .get(usize::from(r.u8()?))
             .ok_or_else(|| bad("unknown series"))?;
         let unit = r.u32()?;
