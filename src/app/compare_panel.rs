@@ -14,8 +14,28 @@ use crate::state::SharedTrace;
 #[component]
 pub fn ComparePanel() -> impl IntoView {
     let SessionRead(session) = expect_context();
-    let (open, set_open) = signal(false);
-    let (chosen, set_chosen) = signal(vec![CellKind::Lstm, CellKind::Gru, CellKind::Rnn]);
+    // Open or not is the shared view state (a link or a lesson may open it); the ticked
+    // models are kept here too, so closing and reopening keeps them.
+    let compare = expect_context::<super::Views>().compare;
+    let open = Memo::new(move |_| compare.with(Option::is_some));
+    let chosen = RwSignal::new(
+        compare
+            .get_untracked()
+            .unwrap_or_else(|| COMPARED.iter().map(|(k, _)| *k).collect()),
+    );
+    Effect::new(move |_| {
+        if let Some(list) = compare.get() {
+            if chosen.with_untracked(|c| *c != list) {
+                chosen.set(list);
+            }
+        }
+    });
+    let set_chosen = move |f: &dyn Fn(&mut Vec<CellKind>)| {
+        chosen.update(|c| f(c));
+        if open.get_untracked() {
+            compare.set(Some(chosen.get_untracked()));
+        }
+    };
     // Only what the comparison depends on, so progress ticks and messages don't recompute it.
     let inputs =
         Memo::new(move |_| session.with(|s| (s.shared_trace(), s.params().clone(), s.config())));
@@ -60,7 +80,14 @@ pub fn ComparePanel() -> impl IntoView {
                 <button
                     type="button"
                     aria-pressed=move || open.get().to_string()
-                    on:click=move |_| set_open.update(|o| *o = !*o)
+                    on:click=move |_| {
+                        compare.update(|c| {
+                            *c = match c {
+                                Some(_) => None,
+                                None => Some(chosen.get_untracked()),
+                            }
+                        })
+                    }
                 >
                     {move || if open.get() { "Hide comparison" } else { "Compare LSTM, GRU and RNN" }}
                 </button>
@@ -76,10 +103,11 @@ pub fn ComparePanel() -> impl IntoView {
                                     prop:checked=move || chosen.with(|c| c.contains(&kind))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        set_chosen.update(|c| {
+                                        set_chosen(&|c| {
                                             c.retain(|k| *k != kind);
                                             if on {
                                                 c.push(kind);
+                                                c.sort_by_key(|k| COMPARED.iter().position(|(m, _)| m == k));
                                             }
                                         });
                                     }

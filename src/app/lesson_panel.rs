@@ -21,6 +21,19 @@ struct At {
     step: usize,
 }
 
+impl At {
+    fn of(v: Option<(usize, usize)>) -> Self {
+        v.map_or(Self::default(), |(l, s)| Self {
+            lesson: Some(l),
+            step: s,
+        })
+    }
+
+    fn pair(self) -> Option<(usize, usize)> {
+        self.lesson.map(|l| (l, self.step))
+    }
+}
+
 #[component]
 pub fn LessonPanel() -> impl IntoView {
     let SessionRead(session) = expect_context();
@@ -29,17 +42,30 @@ pub fn LessonPanel() -> impl IntoView {
     let SelectionWrite(set_selection) = expect_context();
     let super::CurrentStep(current) = expect_context();
     let ex = expect_context::<Explained>();
-    let at = RwSignal::new(At::default());
+    let views = expect_context::<super::Views>();
+    let shared = views.lesson;
+    let at = Signal::derive(move || At::of(shared.get()));
+    let set_at = move |a: At| shared.set(a.pair());
     let done = RwSignal::new(false);
-    let step_of = move |a: At| a.lesson.and_then(|l| LESSONS[l].steps.get(a.step).copied());
+    let step_of = move |a: At| {
+        a.lesson
+            .and_then(|l| LESSONS.get(l))
+            .and_then(|l| l.steps.get(a.step).copied())
+    };
 
     // Applies a step's state when the step changes.
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         let a = at.get();
         done.set(false);
+        // A link that opens on a lesson step carries the state as it was left.
+        if first.is_none() {
+            return;
+        }
         let Some(step) = step_of(a) else { return };
         if let Some(pairs) = step.pairs() {
             let (link, _) = decode(&pairs);
+            views.chart.set(link.views.chart);
+            views.compare.set(link.views.compare.clone());
             let mut s = Session::seed_example();
             link.apply(&mut s);
             let (steps, units) = (s.x().nrows(), s.params().hidden_size());
@@ -124,20 +150,19 @@ pub fn LessonPanel() -> impl IntoView {
             .parse::<usize>()
             .ok()
             .filter(|&l| l < LESSONS.len());
-        at.set(At { lesson, step: 0 });
+        set_at(At { lesson, step: 0 });
     };
     let go = move |delta: isize| {
-        at.update(|a| {
-            if let Some(l) = a.lesson {
-                let n = LESSONS[l].steps.len();
-                a.step = a.step.saturating_add_signed(delta).min(n - 1);
-            }
-        });
+        let mut a = at.get_untracked();
+        if let Some(n) = a.lesson.and_then(|l| LESSONS.get(l)).map(|l| l.steps.len()) {
+            a.step = a.step.saturating_add_signed(delta).min(n - 1);
+            set_at(a);
+        }
     };
     let body = move || {
         let a = at.get();
         let l = a.lesson?;
-        let lesson = LESSONS[l];
+        let lesson = LESSONS.get(l)?;
         let step = lesson.steps.get(a.step).copied()?;
         let last = a.step + 1 == lesson.steps.len();
         let waiting = move || step.action.is_some() && !done.get();
@@ -157,7 +182,7 @@ pub fn LessonPanel() -> impl IntoView {
                         <button class="lesson-next" on:click=move |_| go(1) disabled=waiting>"Next step"</button>
                     })}
                     {last.then(|| view! {
-                        <button on:click=move |_| at.set(At::default())>"Finish"</button>
+                        <button on:click=move |_| set_at(At::default())>"Finish"</button>
                     })}
                 </div>
             </div>

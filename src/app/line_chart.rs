@@ -17,7 +17,7 @@ pub fn LineChart(
     /// The trace to show.
     trace: TraceSignal,
 ) -> impl IntoView {
-    let (chosen, set_chosen) = signal(Series::H);
+    let chosen = expect_context::<super::Views>().chart;
     let series = Memo::new(move |_| {
         let s = chosen.get();
         if trace.with(|t| t.get(s).is_some()) {
@@ -78,7 +78,7 @@ pub fn LineChart(
                     <button
                         aria-label=name
                         aria-pressed=move || (series.get() == s).to_string()
-                        on:click=move |_| set_chosen.set(s)
+                        on:click=move |_| chosen.set(s)
                     >
                         {s.symbol()}
                     </button>

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use super::formats_worker::request;
 use super::{CurrentStep, Explained, SelectionRead, SessionRead};
-use crate::state::link::{decode, encode, Link};
+use crate::state::link::{decode, encode, Link, Shown};
 use crate::state::{ModelSource, Session};
 use gatescope_formats::link::MAX_LINK_PARAMS;
 use gatescope_formats::wire;
@@ -60,6 +60,7 @@ struct Sources {
     unit: RwSignal<usize>,
     weights: RwSignal<Option<(u64, String)>>,
     teach: RwSignal<crate::state::teach::Teach>,
+    views: super::Views,
 }
 
 impl Sources {
@@ -77,35 +78,30 @@ impl Sources {
             unit: ex.unit,
             weights,
             teach,
+            views: expect_context(),
         }
     }
 }
 
 /// Writes the current state into the address, now (nothing once the app is gone).
 fn write_now(src: Sources) -> Option<()> {
-    let Sources {
-        session,
-        current,
-        selection,
-        unit,
-        weights,
-        teach,
-    } = src;
-    let (t, sel, unit) = (
-        current.try_get_untracked()?,
-        selection.try_get_untracked()?,
-        unit.try_get_untracked()?,
-    );
-    let pairs = session.try_with_untracked(|s| {
+    let shown = Shown {
+        step: src.current.try_get_untracked()?,
+        selection: src.selection.try_get_untracked()?,
+        unit: src.unit.try_get_untracked()?,
+        teach: src.teach.try_get_untracked()?,
+        views: src.views.options_untracked()?,
+    };
+    let pairs = src.session.try_with_untracked(|s| {
         let id = s.model_id();
-        weights.try_with_untracked(|w| {
+        src.weights.try_with_untracked(|w| {
             let w = w
                 .as_ref()
                 .filter(|(of, _)| *of == id)
                 .map(|(_, text)| text.as_str());
-            teach.try_with_untracked(|teach| encode(s, t, sel, unit, w, teach))
+            encode(s, w, &shown)
         })
-    })???;
+    })??;
     let params = web_sys::UrlSearchParams::new().ok()?;
     for (k, v) in pairs {
         params.append(k, &v);
@@ -139,6 +135,7 @@ pub fn use_link_writer() {
         src.current.track();
         src.selection.track();
         src.unit.track();
+        src.views.track();
         if pending.with_value(Option::is_some) {
             return;
         }

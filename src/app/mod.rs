@@ -32,6 +32,7 @@ use leptos::prelude::*;
 
 use crate::model::explain::Breakdown;
 use crate::model::Series;
+use crate::state::view_options::ViewOptions;
 use crate::state::{Playback, Session, SharedTrace};
 
 pub use cell_diagram::CellDiagram;
@@ -90,10 +91,54 @@ pub struct Explained {
     pub highlight: RwSignal<Option<(Series, usize, usize)>>,
 }
 
-/// Captions of the value tables the user has opened, so a table stays open when its panel
-/// is rebuilt (a cell switch, compare mode toggled).
+/// How the page is looked at (`state::view_options`), shared so the link can hold it and a
+/// lesson can set it.
 #[derive(Clone, Copy)]
-pub struct OpenTables(pub StoredValue<Vec<String>>);
+pub struct Views {
+    /// The line chart's quantity.
+    pub chart: RwSignal<Series>,
+    /// Captions of the value tables the user has opened, so a table stays open when its
+    /// panel is rebuilt (a cell switch, compare mode toggled).
+    pub tables: RwSignal<Vec<String>>,
+    /// Compare mode's models while it is open.
+    pub compare: RwSignal<Option<Vec<crate::model::CellKind>>>,
+    /// The lesson and step on show, 0-based.
+    pub lesson: RwSignal<Option<(usize, usize)>>,
+}
+
+impl Views {
+    fn new(v: &ViewOptions) -> Self {
+        Self {
+            chart: RwSignal::new(v.chart),
+            tables: RwSignal::new(v.tables.iter().map(|s| s.label().to_string()).collect()),
+            compare: RwSignal::new(v.compare.clone()),
+            lesson: RwSignal::new(v.lesson),
+        }
+    }
+
+    /// The options as they are now (`None` once the app is gone); the layer is the
+    /// session's.
+    fn options_untracked(&self) -> Option<ViewOptions> {
+        Some(ViewOptions {
+            chart: self.chart.try_get_untracked()?,
+            tables: self.tables.try_with_untracked(|t| {
+                t.iter()
+                    .filter_map(|c| Series::ALL.into_iter().find(|s| s.label() == c))
+                    .collect()
+            })?,
+            compare: self.compare.try_get_untracked()?,
+            layer: None,
+            lesson: self.lesson.try_get_untracked()?,
+        })
+    }
+
+    fn track(&self) {
+        self.chart.track();
+        self.tables.track();
+        self.compare.track();
+        self.lesson.track();
+    }
+}
 
 /// A `SharedTrace` signal, the common prop type of the views.
 pub type TraceSignal = Signal<SharedTrace>;
@@ -170,6 +215,7 @@ pub fn App() -> impl IntoView {
     let (session, set_session) = signal(initial);
     let (selection, set_selection) = signal(at.selection);
     let link_teach = link.teach.clone();
+    let views = Views::new(&link.views);
     let (link_notes, set_link_notes) = signal(link_notes);
     // A trained or opened model's weights come unpacked from the worker, a moment later.
     link_state::load_linked_weights(link, set_session, set_link_notes);
@@ -199,7 +245,7 @@ pub fn App() -> impl IntoView {
     provide_context(CurrentStep(current));
     provide_context(SelectionRead(selection));
     provide_context(SelectionWrite(set_selection));
-    provide_context(OpenTables(StoredValue::new(Vec::new())));
+    provide_context(views);
     provide_context(explained(
         session,
         current,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::hooks::Deferred;
-use super::{CurrentStep, OpenTables, PlaybackRead, TraceSignal};
+use super::{CurrentStep, PlaybackRead, TraceSignal, Views};
 use crate::model::Series;
 use crate::viz::axis::table_steps;
 use crate::viz::table::value_table_html;
@@ -40,8 +40,9 @@ pub fn ValueTable(
     let summary_rest = format!(" of {caption}");
     let region_label = format!("Values{summary_rest}");
     // Opened tables stay open when their panel is rebuilt (a cell switch, compare mode).
-    let remembered = use_context::<OpenTables>();
-    let initially_open = remembered.is_some_and(|r| r.0.with_value(|open| open.contains(&caption)));
+    let remembered = use_context::<Views>().map(|v| v.tables);
+    let initially_open =
+        remembered.is_some_and(|r| r.with_untracked(|open| open.contains(&caption)));
     let caption = StoredValue::new(caption);
     let CurrentStep(current) = expect_context();
     let holder = NodeRef::<Div>::new();
@@ -133,7 +134,7 @@ pub fn ValueTable(
             return;
         }
         if let (Some(r), Some(caption)) = (remembered, caption.try_get_value()) {
-            r.0.try_update_value(|all| {
+            r.try_update(|all| {
                 all.retain(|c| *c != caption);
                 if is_open {
                     all.push(caption);

@@ -16,6 +16,11 @@
 //! | `iv` | one intervention, `SERIES[:UNIT][@T0..T1]=VALUE` (repeated) | none |
 //! | `hide` | parts of the page a teacher hid, comma-separated (`state::teach::PARTS`) | none |
 //! | `present` | `1`: presenter mode | off |
+//! | `chart` | the line chart's quantity (`state::view_options`) | `h` |
+//! | `tables` | the open value tables, e.g. `h,c` | none |
+//! | `cmp` | compare mode open, with these models, e.g. `lstm,rnn` | closed |
+//! | `layer` | the layer-direction on show, 1-based | 1 |
+//! | `lesson` | the lesson and its step, `L.S` from 1 | none |
 //!
 //! Keys are written in this order; anything else is reported as unknown.
 
@@ -23,6 +28,7 @@ use super::intervention_spec::{parse as parse_spec, to_spec};
 use super::presets::format_sequence;
 use super::session::{ModelConfig, ModelSource, Session, APP_MAX_STEPS};
 use super::teach::Teach;
+use super::view_options::{ViewOptions, KEYS as VIEW_KEYS};
 use crate::model::parse::excerpt;
 use crate::model::{parse_sequence_limited, CellKind, Intervention};
 
@@ -50,18 +56,36 @@ pub struct Link {
     pub interventions: Vec<Intervention>,
     /// Hidden parts and presenter mode.
     pub teach: Teach,
+    /// The chart, tables, compare mode, layer and lesson.
+    pub views: ViewOptions,
+}
+
+/// What is on show, besides the session: written into the link with it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shown {
+    /// The timestep, 0-based.
+    pub step: usize,
+    pub selection: Option<(usize, usize)>,
+    /// The explained unit, 0-based.
+    pub unit: usize,
+    pub teach: Teach,
+    pub views: ViewOptions,
 }
 
 /// The pairs of the current state, in the documented key order. `weights`: the link text of
 /// the current model's weights when it is a trained or opened one small enough to carry.
 pub fn encode(
     session: &Session,
-    step: usize,
-    selection: Option<(usize, usize)>,
-    unit: usize,
     weights: Option<&str>,
-    teach: &Teach,
+    shown: &Shown,
 ) -> Vec<(&'static str, String)> {
+    let Shown {
+        step,
+        selection,
+        unit,
+        teach,
+        views,
+    } = shown;
     let mut out = Vec::new();
     let cfg = session.config();
     match session.source() {
@@ -86,6 +110,7 @@ pub fn encode(
     }
     out.push(("x", format_sequence(&session.x().to_owned())));
     out.push(("t", (step + 1).to_string()));
+    let selection = *selection;
     if let Some((t, u)) = selection {
         out.push(("sel", format!("{},{}", t + 1, u + 1)));
     }
@@ -99,6 +124,9 @@ pub fn encode(
     if teach.presenter {
         out.push(("present", "1".to_string()));
     }
+    let mut views = views.clone();
+    views.layer = session.layers().map(|l| l.selected());
+    views.encode(&mut out);
     out
 }
 
@@ -137,7 +165,7 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
                 ));
                 continue;
             }
-            if let Some(k) = KEYS.iter().find(|k| **k == key) {
+            if let Some(k) = KEYS.iter().chain(&VIEW_KEYS).find(|k| **k == key) {
                 seen.push(k);
             }
         }
@@ -248,10 +276,12 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
             )),
             "iv" => parse_spec(v, "Intervention", "SERIES[:UNIT][@T0..T1]=VALUE", &SERIES)
                 .map(|iv| link.interventions.push(iv)),
-            _ => Err(format!(
-                "Link: \"{}\" is not a field gatescope knows; ignored.",
-                excerpt(key)
-            )),
+            _ => link.views.read(key, v).unwrap_or_else(|| {
+                Err(format!(
+                    "Link: \"{}\" is not a field gatescope knows; ignored.",
+                    excerpt(key)
+                ))
+            }),
         };
         if let Err(e) = result {
             notes.push(e);
@@ -323,6 +353,17 @@ impl Link {
         if !self.interventions.is_empty() {
             if let Err(e) = session.set_interventions(self.interventions.clone()) {
                 notes.push(format!("The link's interventions cannot be used: {e}"));
+            }
+        }
+        if let Some(k) = self.views.layer {
+            let count = session.layers().map_or(1, |l| l.labels().len());
+            if k < count {
+                session.select_layer(k);
+            } else {
+                notes.push(format!(
+                    "Layer {} does not exist (the model has {count}); the first is shown.",
+                    k + 1
+                ));
             }
         }
         notes

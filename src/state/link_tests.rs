@@ -36,7 +36,21 @@ fn a_state_round_trips_through_its_link() {
     let mut teach = crate::state::teach::Teach::default();
     teach.set_hidden("training", true);
     teach.presenter = true;
-    let encoded = owned(encode(&s, 1, Some((2, 5)), 3, None, &teach));
+    let views = crate::state::view_options::ViewOptions {
+        chart: Series::Z,
+        tables: vec![Series::H],
+        compare: Some(vec![CellKind::Gru, CellKind::Rnn]),
+        layer: None,
+        lesson: Some((0, 1)),
+    };
+    let shown = Shown {
+        step: 1,
+        selection: Some((2, 5)),
+        unit: 3,
+        teach: teach.clone(),
+        views: views.clone(),
+    };
+    let encoded = owned(encode(&s, None, &shown));
     let (link, notes) = decode(&encoded);
     assert!(notes.is_empty(), "{notes:?}");
     let mut fresh = Session::seed_example();
@@ -45,6 +59,7 @@ fn a_state_round_trips_through_its_link() {
     assert_eq!(fresh.interventions(), s.interventions());
     assert_eq!(fresh.config(), s.config());
     assert_eq!(link.teach, teach);
+    assert_eq!(link.views, views);
     let v = link.view(3, 6);
     assert_eq!(
         (v.step, v.selection, v.unit),
@@ -56,7 +71,11 @@ fn a_state_round_trips_through_its_link() {
 #[test]
 fn the_seed_example_needs_only_its_input() {
     let s = Session::seed_example();
-    let encoded = encode(&s, 4, None, 0, None, &Default::default());
+    let shown = Shown {
+        step: 4,
+        ..Shown::default()
+    };
+    let encoded = encode(&s, None, &shown);
     let keys: Vec<&str> = encoded.iter().map(|(k, _)| *k).collect();
     assert_eq!(keys, ["x", "t", "unit"]);
     let (link, _) = decode(&owned(encoded));
@@ -94,6 +113,12 @@ fn bad_links_get_a_message_and_the_rest_loads() {
         (vec![("hide", "everything")], "not a part of the page"),
         (vec![("present", "yes")], "Present must be"),
         (vec![("t", "2"), ("t", "3")], "appears twice"),
+        (vec![("chart", "x")], "Chart must be"),
+        (vec![("tables", "h;c")], "Tables must"),
+        (vec![("cmp", "cnn")], "Compare must"),
+        (vec![("layer", "1e9")], "Layer must be"),
+        (vec![("lesson", "5.1")], "Lesson must be"),
+        (vec![("lesson", "1.2"), ("lesson", "1.3")], "appears twice"),
     ];
     for (bad, want) in table {
         // The rest of the link: a good input and step.
@@ -112,11 +137,12 @@ fn bad_links_get_a_message_and_the_rest_loads() {
         }
     }
     // Applied parts the session refuses: an input that does not parse, a gate the cell lacks.
-    let (link, notes) = decode(&pairs(&[("x", "1, two"), ("iv", "z=1")]));
+    let (link, notes) = decode(&pairs(&[("x", "1, two"), ("iv", "z=1"), ("layer", "9")]));
     assert!(notes.is_empty());
     let mut s = Session::seed_example();
     let applied = link.apply(&mut s);
-    assert_eq!(applied.len(), 2, "{applied:?}");
+    assert_eq!(applied.len(), 3, "{applied:?}");
+    assert!(applied[2].contains("Layer 9 does not exist"), "{applied:?}");
     assert_eq!(s.trace().steps(), 5, "the seed input stays");
     // Out of the trace's range: dropped with a message.
     let (link, _) = decode(&pairs(&[("t", "99"), ("sel", "1,9"), ("unit", "5")]));

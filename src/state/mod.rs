@@ -18,6 +18,7 @@ pub mod session;
 pub mod teach;
 pub mod teaching;
 pub mod training;
+pub mod view_options;
 
 pub use layers::Layers;
 pub use playback::Playback;

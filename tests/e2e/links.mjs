@@ -6,6 +6,8 @@
 // - a table of bad links: each gets a message naming what was wrong, the rest of the link
 //   still loads, and nothing breaks (no page errors, the app still edits).
 // - the Teach menu hides parts of the page and turns on presenter mode, and the link keeps both.
+// - the view options (the line chart's quantity, open value tables, compare mode and its
+//   models, the lesson step) come back from the link.
 // Usage: node tests/e2e/links.mjs [distDir] [screenshotDir]
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
@@ -58,9 +60,9 @@ await panel.getByLabel('From step').fill('2');
 await panel.getByLabel('To step').fill('4');
 await panel.getByLabel('Set to').fill('0.5');
 await panel.getByRole('button', { name: 'Add', exact: true }).click();
+const before = await state(page);
 await page.waitForTimeout(900);
 const url = page.url();
-const before = await state(page);
 check(url.includes('h=6') && url.includes('seed=3') && url.includes('iv=') && url.includes('sel=2%2C5'),
   `the address holds the state (${url.slice(base.length, base.length + 120)}…)`);
 check(await page.evaluate(() => history.length) === historyBefore, 'no history entries were added');
@@ -145,6 +147,41 @@ await second.close();
   await ctx.close();
 }
 
+// ---- view options: chart, open tables, compare mode, lesson step ----
+{
+  const ctx = await browser.newContext();
+  const p = await open(ctx, base);
+  await p.getByRole('region', { name: 'Lessons' }).getByLabel('Lesson').selectOption('1');
+  await p.getByRole('button', { name: 'Next step' }).click();
+  await p.getByRole('heading', { name: 'Hold the memory' }).waitFor({ timeout: 5000 });
+  await p.getByRole('button', { name: 'Plot Cell state c' }).click();
+  const valuesOf = (name) => p.locator('details.value-table > summary', { hasText: new RegExp(`^Values of ${name}$`) });
+  await valuesOf('Cell state c').click();
+  await valuesOf('Forget gate f').click();
+  const cmp = p.getByRole('region', { name: 'With vs without long-term memory' });
+  await cmp.getByLabel('GRU (long-term memory)').uncheck();
+  await cmp.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  await p.waitForTimeout(900);
+  const link = p.url();
+  const tail = decodeURIComponent(link.slice(link.indexOf('unit=')));
+  check(link.includes('chart=c') && link.includes('tables=') && link.includes('cmp=lstm%2Crnn') && link.includes('lesson=2.2'),
+    `the link holds the view options (${tail.slice(0, 110)})`);
+  const before = await p.locator('details.value-table[open] summary .sr-only').allTextContents();
+  const q = await open(await browser.newContext(), link);
+  await q.waitForTimeout(300);
+  const pressed = await q.getByRole('button', { name: 'Plot Cell state c' }).getAttribute('aria-pressed');
+  const after = await q.locator('details.value-table[open] summary .sr-only').allTextContents();
+  const compared = await q.locator('.compare-grid [role=img]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  const lessonTitle = await q.locator('.lesson-step h3').textContent().catch(() => '');
+  const ivs = await q.locator('.iv-list .iv-text').count();
+  check(pressed === 'true', 'a fresh context plots c in the line chart');
+  check(JSON.stringify(after) === JSON.stringify(before) && after.length === 2, `the same value tables are open (${after.join(';')})`);
+  check(compared.length === 2 && compared.every((n) => /LSTM|RNN/.test(n)), `compare mode is open with the LSTM and the RNN (${compared.join('; ')})`);
+  check(lessonTitle === 'Hold the memory' && ivs === 2 && q.errors.length === 0,
+    `the lesson is at "Hold the memory" with its 2 interventions, not re-applied over the link (${lessonTitle}, ${ivs})`);
+  await ctx.close();
+}
+
 // ---- bad links: a message, the rest loads ----
 const cases = [
   ['h=0&x=1,2,3', 'Hidden size'],
@@ -165,6 +202,11 @@ const cases = [
   ['x=1,2,3&bogus=1', 'not a field'],
   ['x=1,2,3&t=1&t=2', 'appears twice'],
   [`x=1,2,3&seed=${'9'.repeat(500000)}`, 'longer than'],
+  ['x=1,2,3&chart=q', 'Chart must be'],
+  ['x=1,2,3&tables=h%2C%3Cb%3E', 'Tables must'],
+  ['x=1,2,3&cmp=cnn', 'Compare must'],
+  ['x=1,2,3&layer=3', 'Layer 3 does not exist'],
+  ['x=1,2,3&lesson=9.1', 'Lesson must be'],
 ];
 /** Steps shown by the "Hidden state h" table (every cell has one). */
 async function hSteps(p) {
