@@ -60,8 +60,10 @@ pub fn GradientFlowChart(
         .collect_view();
     let steps = ok.first().map_or(0, |(_, _, f)| f.input.len());
     let stored = StoredValue::new(ok);
+    let ink = super::teach_menu::use_ink();
     Effect::new(move |_| {
         let Some((w, h)) = size.get() else { return };
+        let ink = ink.get();
         let Some(el) = canvas.get() else { return };
         let Some((backend, _)) = plotters_backend(&el, w, h) else {
             return;
@@ -91,6 +93,7 @@ pub fn GradientFlowChart(
                 &backend.into_drawing_area(),
                 &lines,
                 ("timestep t", "‖∂h_T/∂x_t‖"),
+                ink,
             ) {
                 leptos::logging::error!("gradient chart: {e:?}");
             }
@@ -108,6 +111,7 @@ pub fn GradientFlowChart(
                 role="img"
                 aria-label="Line chart of the norm of dh_T/dx_t per timestep for each model, log scale"
             ></canvas>
+            <super::save_png::SavePng canvas=canvas what="Gradient flow" />
             <p class="flow-summary">
                 "From the last step back to t = 1, the dependence falls by: "{summary}
             </p>

@@ -265,27 +265,7 @@ pub fn HeatmapPanel(
                 <div class="bar" style=legend_style></div>
                 <span>{hi}</span>
             </div>
-            <button
-                type="button"
-                class="png-save"
-                title="Save this heatmap as a PNG image"
-                on:click=move |_| {
-                    let (Some(el), Some(SessionRead(s))) = (canvas.get_untracked(), any_session) else {
-                        return;
-                    };
-                    let slug: String = series
-                        .label()
-                        .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-                        .collect();
-                    let name = s.with_untracked(|s| super::open_model::view_file_name(s, &slug, "png"));
-                    if let Ok(url) = el.to_data_url() {
-                        let _ = super::open_model::download_url(&name, &url);
-                    }
-                }
-            >
-                "PNG"<span class="sr-only">{format!(" of {label}")}</span>
-            </button>
+            <super::save_png::SavePng canvas=canvas what=label.clone() />
             <ValueTable series=series trace=trace caption=label />
         </figure>
     }

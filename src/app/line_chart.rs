@@ -33,8 +33,10 @@ pub fn LineChart(
     // Where steps 1 and T landed, in CSS pixels: the current-step marker is an HTML element
     // moved over the canvas, so playback never redraws the chart.
     let span = RwSignal::new(None::<(f64, f64)>);
+    let ink = super::teach_menu::use_ink();
     Effect::new(move |_| {
         let Some((w, h)) = size.get() else { return };
+        let ink = ink.get();
         let series = series.get();
         let selected = selection.get().map(|(_, u)| u);
         trace.with(|tr| {
@@ -46,7 +48,7 @@ pub fn LineChart(
                 return;
             };
             let area = backend.into_drawing_area();
-            match draw_series_lines(&area, tr, series, None, selected, 16) {
+            match draw_series_lines(&area, tr, series, None, selected, 16, ink) {
                 Ok(x) => span.set(Some((x.first as f64 / dpr, x.last as f64 / dpr))),
                 Err(e) => leptos::logging::error!("line chart: {e:?}"),
             }
@@ -106,6 +108,7 @@ pub fn LineChart(
                 <canvas node_ref=canvas role="img" aria-label=label></canvas>
                 <div class="now-marker" aria-hidden="true" style=marker></div>
             </div>
+            <super::save_png::SavePng canvas=canvas what="Line chart" />
         </figure>
     }
 }

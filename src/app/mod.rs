@@ -18,6 +18,7 @@ mod model_info;
 mod model_panel;
 pub(crate) mod open_model;
 mod panic_banner;
+mod save_png;
 mod sequence_editor;
 mod sequence_input;
 mod step_explainer;

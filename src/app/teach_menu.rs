@@ -26,6 +26,14 @@ pub fn use_teach_root() {
     });
 }
 
+/// The charts' line and type weights, heavier in presenter mode.
+pub fn use_ink() -> Memo<crate::viz::charts::Ink> {
+    let teach = use_context::<TeachState>();
+    Memo::new(move |_| {
+        crate::viz::charts::Ink::of(teach.is_some_and(|TeachState(t)| t.with(|t| t.presenter)))
+    })
+}
+
 /// A disclosure with one checkbox per part of the page and "Presenter mode".
 #[component]
 pub fn TeachMenu() -> impl IntoView {

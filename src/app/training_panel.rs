@@ -175,12 +175,14 @@ pub fn TrainingPanel() -> impl IntoView {
     let (metric, set_metric) = signal(FlowMetric::Input);
     let flow_canvas = NodeRef::<Canvas>::new();
     let flow_size = use_canvas_size(flow_canvas);
+    let ink = super::teach_menu::use_ink();
     // The gradient view of the models as they are now (refreshed with each evaluation).
     Effect::new(move |_| {
         let Some((w, h)) = flow_size.get() else {
             return;
         };
         let Some(el) = flow_canvas.get() else { return };
+        let ink = ink.get();
         run.with(|r| {
             let Some(r) = r else { return };
             let Some((backend, _)) = plotters_backend(&el, w, h) else {
@@ -222,12 +224,13 @@ pub fn TrainingPanel() -> impl IntoView {
             } else {
                 "‖∂L/∂h_t‖"
             };
-            let _ = draw_log_lines(&backend.into_drawing_area(), &lines, ("timestep t", y));
+            let _ = draw_log_lines(&backend.into_drawing_area(), &lines, ("timestep t", y), ink);
         });
     });
     Effect::new(move |_| {
         let Some((w, h)) = size.get() else { return };
         let Some(el) = canvas.get() else { return };
+        let ink = ink.get();
         run.with(|r| {
             let Some(r) = r else { return };
             let Some((backend, _)) = plotters_backend(&el, w, h) else {
@@ -248,6 +251,7 @@ pub fn TrainingPanel() -> impl IntoView {
                 &backend.into_drawing_area(),
                 &lines,
                 ("training step", "batch loss"),
+                ink,
             );
         });
     });
@@ -350,6 +354,7 @@ pub fn TrainingPanel() -> impl IntoView {
             <figure>
                 <figcaption>"Loss"</figcaption>
             <canvas node_ref=canvas class="train-chart" role="img" aria-label="Line chart of the batch loss per training step for LSTM, GRU and RNN, log scale"></canvas>
+            <super::save_png::SavePng canvas=canvas what="Training loss" />
             </figure>
             <figure>
                 <figcaption class="flow-caption">
@@ -377,6 +382,7 @@ pub fn TrainingPanel() -> impl IntoView {
                     role="img"
                     aria-label="Line chart of the gradient norm per timestep for the models being trained, with the LSTM forget-gate product, log scale"
                 ></canvas>
+                <super::save_png::SavePng canvas=flow_canvas what="Training gradient flow" />
             </figure>
             </div>
         </section>

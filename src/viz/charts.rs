@@ -23,6 +23,34 @@ pub const UNIT_COLORS: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
 ];
 
+/// Line and type weights of a chart: [`Ink::NORMAL`] on a screen, [`Ink::PRESENTER`] for
+/// presenter mode, read from the back of a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ink {
+    /// A data line's width in backend pixels (a selected unit's is twice this).
+    pub line: u32,
+    /// Tick labels' size in pixels (axis titles and legends are one larger or smaller).
+    pub text: u32,
+}
+
+impl Ink {
+    pub const NORMAL: Ink = Ink { line: 3, text: 14 };
+    pub const PRESENTER: Ink = Ink { line: 6, text: 22 };
+
+    pub fn of(presenter: bool) -> Self {
+        if presenter {
+            Self::PRESENTER
+        } else {
+            Self::NORMAL
+        }
+    }
+
+    /// `px` scaled from the normal type size to this one.
+    fn scaled(self, px: u32) -> u32 {
+        px * self.text / Self::NORMAL.text
+    }
+}
+
 /// How many step labels fit under a chart `width` pixels wide (less ~60 px of y labels and
 /// margins): each needs room for the digits of `t_len` plus a gap (at 9 000 steps, ten
 /// labels ran into each other).
@@ -61,6 +89,7 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     current: Option<usize>,
     selected: Option<usize>,
     max_units: usize,
+    ink: Ink,
 ) -> Result<XSpan, DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let Some(values) = trace.get(series) else {
@@ -75,8 +104,8 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     let x_end = (t_len as f32).max(2.0);
     let mut chart = ChartBuilder::on(area)
         .margin(8)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
+        .x_label_area_size(ink.scaled(40))
+        .y_label_area_size(ink.scaled(48))
         .build_cartesian_2d(1f32..x_end, (lo - pad)..(hi + pad))?;
     chart
         .configure_mesh()
@@ -90,8 +119,8 @@ pub fn draw_series_lines<DB: DrawingBackend>(
             crate::viz::format_compact(if y.abs() < 1e-6 { 0.0 } else { *y }, 2)
         })
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style((SANS, 14))
-        .axis_desc_style((SANS, 15))
+        .label_style((SANS, ink.text))
+        .axis_desc_style((SANS, ink.text + 1))
         .draw()?;
     if let Some(t) = current.filter(|&t| t < t_len) {
         let x = t as f32 + 1.0;
@@ -105,7 +134,11 @@ pub fn draw_series_lines<DB: DrawingBackend>(
     let buckets = (area.dim_in_pixel().0 as usize / 2).clamp(16, 750);
     for unit in 0..values.ncols().min(max_units) {
         let color = UNIT_COLORS[unit % UNIT_COLORS.len()];
-        let width = if selected == Some(unit) { 6 } else { 3 };
+        let width = if selected == Some(unit) {
+            2 * ink.line
+        } else {
+            ink.line
+        };
         let column = values.column(unit);
         let points = envelope(
             column
@@ -119,7 +152,8 @@ pub fn draw_series_lines<DB: DrawingBackend>(
             color.stroke_width(width),
         ))?;
         if t_len <= 60 {
-            chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
+            let r = ink.line + 1;
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, r, color.filled())))?;
         }
     }
     let span = XSpan {
@@ -185,12 +219,40 @@ mod tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
-            draw_series_lines(&area, &trace, Series::H, Some(2), None, 16).unwrap();
+            draw_series_lines(&area, &trace, Series::H, Some(2), None, 16, Ink::NORMAL).unwrap();
         }
         for (unit, &RGBColor(r, g, b)) in UNIT_COLORS.iter().enumerate().take(4) {
             let stroke = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"");
             assert!(svg.contains(&stroke), "unit {unit}'s line: {stroke}");
         }
+    }
+
+    #[test]
+    fn presenter_ink_draws_thicker_lines_and_larger_type() {
+        let p = examples::seed_article_lstm();
+        let x = parse_sequence(examples::SEED_ARTICLE_INPUT, 1).unwrap();
+        let trace = forward(&p, x.view(), &InitialState::default()).unwrap();
+        let draw = |ink: Ink| {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+                draw_series_lines(&area, &trace, Series::H, None, None, 16, ink).unwrap();
+            }
+            svg
+        };
+        let (normal, big) = (draw(Ink::NORMAL), draw(Ink::PRESENTER));
+        assert!(normal.contains("stroke-width=\"3\"") && !normal.contains("stroke-width=\"6\""));
+        assert!(big.contains("stroke-width=\"6\"") && !big.contains("stroke-width=\"3\""));
+        // Larger type needs wider label areas: the plot's first grid line moves right.
+        let first_grid_x = |svg: &str| -> u32 {
+            let at = svg
+                .find("stroke=\"#ECECEC\" stroke-width=\"1\" x1=\"")
+                .unwrap();
+            let rest = &svg[at..];
+            let v = rest.split("x1=\"").nth(1).unwrap();
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        assert!(first_grid_x(&big) > first_grid_x(&normal) + 20);
     }
 
     #[test]
@@ -219,38 +281,41 @@ mod tests {
 fn draw_legend_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[LogLine<'_>],
+    ink: Ink,
 ) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
-    const ROW: i32 = 20;
-    const SWATCH: i32 = 22;
+    let row = ink.scaled(20) as i32;
+    let swatch = ink.scaled(22) as i32;
+    let size = ink.text - 1;
+    let font = (SANS, size).into_font().color(&BLACK);
     let width = area.dim_in_pixel().0 as i32;
-    let font = (SANS, 13).into_font().color(&BLACK);
     let (mut x, mut y) = (70, 4);
     for line in lines {
-        // About 7 px per character of 13 px sans-serif; exact metrics need a font backend.
-        let w = SWATCH + 6 + 7 * line.label.chars().count() as i32 + 18;
+        // About 0.54 em per character of sans-serif; exact metrics need a font backend.
+        let per_char = (size as i32 * 54 + 50) / 100;
+        let w = swatch + 6 + per_char * line.label.chars().count() as i32 + 18;
         if x + w > width && x > 70 {
             x = 70;
-            y += ROW;
+            y += row;
         }
-        let mid = y + ROW / 2;
-        let style = line.color.stroke_width(3);
+        let mid = y + row / 2;
+        let style = line.color.stroke_width(ink.line);
         if line.dashed {
             area.draw(&PathElement::new(vec![(x, mid), (x + 8, mid)], style))?;
             area.draw(&PathElement::new(
-                vec![(x + 13, mid), (x + SWATCH, mid)],
+                vec![(x + 13, mid), (x + swatch, mid)],
                 style,
             ))?;
         } else {
-            area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], style))?;
+            area.draw(&PathElement::new(vec![(x, mid), (x + swatch, mid)], style))?;
         }
         area.draw(&Text::new(
             line.label,
-            (x + SWATCH + 6, mid - 8),
+            (x + swatch + 6, mid - size as i32 * 8 / 13),
             font.clone(),
         ))?;
         x += w;
     }
-    Ok(y + ROW)
+    Ok(y + row)
 }
 
 /// One line of [`draw_log_lines`].
@@ -268,10 +333,11 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[LogLine<'_>],
     (x_desc, y_desc): (&str, &str),
+    ink: Ink,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     const FLOOR: f32 = 1e-12;
     area.fill(&WHITE)?;
-    let legend_height = draw_legend_strip(area, lines)?;
+    let legend_height = draw_legend_strip(area, lines, ink)?;
     let t_len = lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
     if t_len == 0 {
         return Ok(());
@@ -288,8 +354,8 @@ pub fn draw_log_lines<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(8)
         .margin_top(8 + legend_height)
-        .x_label_area_size(36)
-        .y_label_area_size(62)
+        .x_label_area_size(ink.scaled(36))
+        .y_label_area_size(ink.scaled(62))
         .build_cartesian_2d(1f32..(t_len as f32).max(2.0), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
@@ -299,8 +365,8 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .x_label_formatter(&whole_steps)
         .y_label_formatter(&|y| format!("{y:.0e}"))
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style((SANS, 13))
-        .axis_desc_style((SANS, 14))
+        .label_style((SANS, ink.text - 1))
+        .axis_desc_style((SANS, ink.text))
         .draw()?;
     for line in lines {
         let points: Vec<(f32, f32)> = line
@@ -309,7 +375,7 @@ pub fn draw_log_lines<DB: DrawingBackend>(
             .enumerate()
             .map(|(t, &v)| (t as f32 + 1.0, v.max(FLOOR)))
             .collect();
-        let style = line.color.stroke_width(3);
+        let style = line.color.stroke_width(ink.line);
         if line.dashed {
             chart.draw_series(DashedLineSeries::new(points, 8, 5, style))?;
         } else {
@@ -344,7 +410,7 @@ mod log_tests {
                     dashed: true,
                 },
             ];
-            draw_log_lines(&area, &lines, ("timestep t", "norm")).unwrap();
+            draw_log_lines(&area, &lines, ("timestep t", "norm"), Ink::NORMAL).unwrap();
         }
         assert!(svg.contains("RNN") && svg.contains("LSTM forget product"));
         assert!(
