@@ -107,7 +107,11 @@ pub fn TrainingPanel() -> impl IntoView {
             })
         })
     };
-    let reset = move || match config().and_then(|cfg| TrainingRun::remember(DISTRACTORS, cfg)) {
+    // The initial weights' seed: "Reset" keeps it, "New weights" moves on.
+    let init_seed = RwSignal::new(0u64);
+    let reset = move || match config()
+        .and_then(|cfg| TrainingRun::remember(DISTRACTORS, cfg, init_seed.get_untracked()))
+    {
         Ok(r) => {
             run.set(Some(r));
             set_message.set(None);
@@ -266,7 +270,11 @@ pub fn TrainingPanel() -> impl IntoView {
                     .map(|l| format!("{} {:.0}%", l.name, 100.0 * l.accuracy.unwrap_or(0.0)))
                     .collect::<Vec<_>>()
                     .join(" · ");
-                format!("Step {} · held-out accuracy: {acc} (chance 25%)", r.steps())
+                format!(
+                    "Step {} · held-out accuracy: {acc} (chance 25%) · initial weights: seed {}",
+                    r.steps(),
+                    init_seed.get()
+                )
             }
         })
     };
@@ -299,7 +307,18 @@ pub fn TrainingPanel() -> impl IntoView {
                     set_running.set(false);
                     following.set(None);
                     reset();
-                }>"Reset"</button>
+                }
+                    title="Back to step 0, from the same initial weights"
+                >"Reset"</button>
+                <button type="button"
+                    title="Back to step 0, from newly drawn initial weights"
+                    on:click=move |_| {
+                        set_running.set(false);
+                        following.set(None);
+                        init_seed.update(|s| *s += 1);
+                        reset();
+                    }
+                >"New weights"</button>
                 <label class="train-field">
                     "Learning rate"
                     <input type="text" inputmode="decimal" size="5" prop:value=move || lr_text.get()

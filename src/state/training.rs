@@ -47,8 +47,10 @@ impl TrainingRun {
     /// model, including the memory-gate bias [`MEMORY_BIAS`] (the LSTM's forget gate and
     /// the GRU's update gate start open; the RNN has no gate, so it has no effect there).
     /// This is the setting of `tests/train.rs` (seed 0): with N = 20, within 300 steps the
-    /// LSTM and the GRU learn the task and the RNN stays at chance.
-    pub fn remember(distractors: usize, cfg: TrainConfig) -> Result<Self, String> {
+    /// LSTM and the GRU learn the task and the RNN stays at chance. `init_seed` draws the
+    /// initial weights: the same seed gives the same start (the page's "Reset"), another
+    /// gives new ones ("New weights"); the samples are the same either way.
+    pub fn remember(distractors: usize, cfg: TrainConfig, init_seed: u64) -> Result<Self, String> {
         let task = Task::remember(distractors);
         let held_out = task
             .batch(&mut SplitMix64::new(999), HELD_OUT)
@@ -60,7 +62,7 @@ impl TrainingRun {
             (CellKind::Rnn, "RNN"),
         ] {
             let init = InitConfig {
-                seed: 0,
+                seed: init_seed,
                 forget_bias: Some(MEMORY_BIAS),
                 ..Default::default()
             };
@@ -145,7 +147,7 @@ mod tests {
 
     #[test]
     fn steps_every_model_and_scores_them() {
-        let mut run = TrainingRun::remember(3, TrainConfig::default()).unwrap();
+        let mut run = TrainingRun::remember(3, TrainConfig::default(), 0).unwrap();
         assert_eq!(run.lanes.len(), 3);
         assert!(run.lanes.iter().all(|l| l.accuracy.is_some()));
         assert!(run.lanes.iter().all(|l| l
@@ -164,12 +166,26 @@ mod tests {
             learning_rate: f32::NAN,
             ..TrainConfig::default()
         };
-        assert!(TrainingRun::remember(3, bad).is_err());
+        assert!(TrainingRun::remember(3, bad, 0).is_err());
+    }
+
+    #[test]
+    fn reset_starts_from_the_same_weights_unless_asked_for_new_ones() {
+        let weights = |seed| {
+            let run = TrainingRun::remember(3, TrainConfig::default(), seed).unwrap();
+            run.lanes
+                .iter()
+                .map(|l| l.trainer.model().to_flat())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(weights(0), weights(0));
+        let (a, b) = (weights(0), weights(1));
+        assert!(a.iter().zip(&b).all(|(x, y)| x != y));
     }
 
     #[test]
     fn every_gated_model_starts_with_the_same_memory_gate_bias() {
-        let run = TrainingRun::remember(3, TrainConfig::default()).unwrap();
+        let run = TrainingRun::remember(3, TrainConfig::default(), 0).unwrap();
         for lane in &run.lanes {
             let cell = lane.trainer.model().cell();
             assert_eq!(cell.hidden_size(), HIDDEN);
