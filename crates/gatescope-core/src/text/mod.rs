@@ -25,12 +25,20 @@
 //! - [`probe`]: quote masks, point-biserial correlation, ranking units by a span, and a
 //!   2-D PCA of the embedding.
 
+mod corpora;
 mod error;
+mod grads;
 mod model;
 mod run;
+mod sample;
+mod train;
 mod vocab;
 
+pub use corpora::{check_corpus, Corpus, MAX_CORPUS_CHARS};
 pub use error::TextError;
+pub use grads::CharGrads;
 pub use model::{CharModel, CharModelConfig};
 pub use run::{CharRun, Prediction};
+pub use sample::{MAX_SAMPLE_CHARS, MAX_TEMPERATURE};
+pub use train::{CharStepReport, CharTrainConfig, CharTrainer, MAX_SEQ_LEN, MAX_STREAMS};
 pub use vocab::{Vocab, MAX_VOCAB, UNK};

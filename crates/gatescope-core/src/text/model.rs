@@ -240,6 +240,83 @@ impl CharModel {
         }
         z
     }
+
+    /// The one forward layer of a trainable model, or why there is none.
+    pub(super) fn single(&self) -> Result<&Params, TextError> {
+        match self.stack.as_single() {
+            Some(p) if p.is_plain() => Ok(p),
+            _ => Err(TextError::Model(ModelError::Format(format!(
+                "gradients and training: only one-layer, forward, plain models ({} layer(s), \
+                 {} direction(s) here)",
+                self.stack.num_layers(),
+                self.stack.directions()
+            )))),
+        }
+    }
+
+    /// A model of the same vocabulary and stack shape with other values (training).
+    pub(super) fn with_parts(
+        &self,
+        embedding: Array2<f32>,
+        cell: Params,
+        fc_weight: Array2<f32>,
+        fc_bias: Array1<f32>,
+    ) -> Result<Self, TextError> {
+        Self::new(
+            self.vocab.clone(),
+            embedding,
+            Stack::single(cell)?,
+            fc_weight,
+            fc_bias,
+        )
+    }
+
+    /// Every trainable value of a one-layer model in one vector, in PyTorch's
+    /// `parameters()` order: `embedding.weight`, `weight_ih_l0`, `weight_hh_l0`,
+    /// `bias_ih_l0`, `bias_hh_l0`, `fc.weight`, `fc.bias` (each row-major).
+    pub(super) fn to_flat(&self) -> Result<Vec<f32>, TextError> {
+        let c = self.single()?;
+        let mut out = Vec::new();
+        out.extend(self.embedding.iter());
+        out.extend(c.weight_ih().iter());
+        out.extend(c.weight_hh().iter());
+        out.extend(c.bias_ih().iter());
+        out.extend(c.bias_hh().iter());
+        out.extend(self.fc_weight.iter());
+        out.extend(self.fc_bias.iter());
+        Ok(out)
+    }
+
+    /// The model with the values of `flat` ([`CharModel::to_flat`]'s order and length).
+    ///
+    /// Errors: another length, a non-finite value.
+    pub(super) fn with_flat(&self, flat: &[f32]) -> Result<Self, TextError> {
+        let c = self.single()?;
+        let mut rest = flat;
+        let mut take = |n: usize| -> Result<Vec<f32>, TextError> {
+            if rest.len() < n {
+                return Err(ModelError::shape("flat parameters", "longer", flat.len()).into());
+            }
+            let (a, b) = rest.split_at(n);
+            rest = b;
+            Ok(a.to_vec())
+        };
+        let m2 = |dim: (usize, usize), v: Vec<f32>| {
+            Array2::from_shape_vec(dim, v).map_err(|e| ModelError::Format(e.to_string()))
+        };
+        let embedding = m2(self.embedding.dim(), take(self.embedding.len())?)?;
+        let w_ih = m2(c.weight_ih().dim(), take(c.weight_ih().len())?)?;
+        let w_hh = m2(c.weight_hh().dim(), take(c.weight_hh().len())?)?;
+        let b_ih = Array1::from(take(c.bias_ih().len())?);
+        let b_hh = Array1::from(take(c.bias_hh().len())?);
+        let fc_weight = m2(self.fc_weight.dim(), take(self.fc_weight.len())?)?;
+        let fc_bias = Array1::from(take(self.fc_bias.len())?);
+        if !rest.is_empty() {
+            return Err(ModelError::shape("flat parameters", "shorter", flat.len()).into());
+        }
+        let cell = Params::new(c.kind(), w_ih, w_hh, b_ih, b_hh)?;
+        self.with_parts(embedding, cell, fc_weight, fc_bias)
+    }
 }
 
 /// Row-wise softmax, in f64 from the largest logit down, rounded to f32.
