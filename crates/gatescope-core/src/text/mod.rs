@@ -29,6 +29,7 @@ mod corpora;
 mod error;
 mod grads;
 mod model;
+pub mod probe;
 mod run;
 mod sample;
 mod train;
