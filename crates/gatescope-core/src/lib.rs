@@ -9,6 +9,8 @@
 //! - [`backward`](mod@backward): backpropagation through time from a [`Trace`], returning [`Grads`].
 //! - [`train`]: a readout, losses, mini-batch training with SGD / Adam ([`optim`]) on the
 //!   seeded toy [`tasks`].
+//! - [`text`]: a character-level model (embedding → cells → readout → softmax), its
+//!   training, sampling and probes.
 //! - [`parse`] / [`io`]: sequence text and model / input files, with precise errors.
 
 pub mod activation;
@@ -27,6 +29,7 @@ pub mod parse;
 pub mod rng;
 pub mod stack;
 pub mod tasks;
+pub mod text;
 pub mod trace;
 pub mod train;
 pub mod trainer;
@@ -45,6 +48,7 @@ pub use stack::{
     forward_stack, forward_stack_after, layer_name, Direction, Stack, StackTrace, MAX_LAYERS,
 };
 pub use tasks::{Loss, Sample, Task};
+pub use text::{CharModel, CharModelConfig, CharRun, Prediction, TextError, Vocab};
 pub use trace::{Range, Series, Trace};
 pub use train::{readout_loss, EvalReport, LossGrad, Model, SampleGrads};
 pub use trainer::{StepReport, TrainConfig, TrainError, Trainer};
