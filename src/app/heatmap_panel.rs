@@ -206,18 +206,32 @@ pub fn HeatmapPanel(
                 .collect_view()
         })
     };
+    let text_mode = use_context::<super::text_mode::TextMode>();
     let times = move || {
+        let t_len = trace.with(|tr| tr.steps());
+        // In text mode, each step's character.
+        let chars = any_session
+            .and_then(|SessionRead(s)| super::text_mode::step_labels(text_mode, s, t_len));
         trace.with(|tr| {
             let t_len = tr.steps();
             let x = tr.x();
             // x_t under the axis only while it stays legible; the tooltip always has it.
             let scalar = tr.input_size() == 1 && t_len <= 40;
             let now = current.get();
-            ticks(t_len, if t_len <= 40 { 12 } else { 6 })
+            // Characters are narrow: more of them fit than numbers.
+            let most = match (&chars, t_len <= 40) {
+                (Some(_), _) => 40,
+                (None, true) => 12,
+                (None, false) => 6,
+            };
+            ticks(t_len, most)
                 .into_iter()
                 .map(|t| {
                     let left = format!("left: {:.3}%", (t as f64 + 0.5) * 100.0 / t_len as f64);
-                    let xt = scalar.then(|| format_compact(x[[t, 0]], 3));
+                    let xt = match &chars {
+                        Some(c) => c.get(t).cloned(),
+                        None => scalar.then(|| format_compact(x[[t, 0]], 3)),
+                    };
                     let (is_now, is_future) = (t == now, t > now);
                     view! {
                         <span style=left class:current=is_now class:future=is_future>

@@ -4,6 +4,7 @@
 mod canvas;
 mod cell_diagram;
 mod compare_panel;
+mod embedding_view;
 mod formats_worker;
 mod gradient_flow_chart;
 mod heatmap_panel;
@@ -24,6 +25,10 @@ mod sequence_input;
 mod step_explainer;
 mod step_vectors;
 mod teach_menu;
+mod text_flowchart;
+mod text_mode;
+mod text_reader;
+mod text_training;
 mod training_panel;
 mod transport;
 mod tree_view;
@@ -256,6 +261,7 @@ pub fn App() -> impl IntoView {
     ));
     provide_context(link_state::LinkWeights(RwSignal::new(None)));
     provide_context(teach_menu::TeachState(RwSignal::new(link_teach)));
+    text_mode::provide_text_mode();
     teach_menu::use_teach_root();
     link_state::use_link_writer();
     link_state::use_weight_packer();
@@ -342,6 +348,7 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <div class="main-col">
                 <lesson_panel::LessonPanel />
+                <text_mode::TextModePanel />
                 <SequenceInput />
                 <SequenceEditor />
                 <Transport trace=trace />

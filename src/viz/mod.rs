@@ -6,6 +6,7 @@ pub mod bars;
 pub mod cell_diagram;
 pub mod charts;
 pub mod colormap;
+pub mod embedding;
 pub mod explainer;
 pub mod heatmap;
 pub mod table;

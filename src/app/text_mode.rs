@@ -1,0 +1,216 @@
+//! Text mode (issue 12): the seed article's pipeline end to end. Characters → embedding →
+//! the cell the rest of the page shows → readout → next character. A model is trained here
+//! on a corpus; the text it reads becomes the session's input (one embedding row per
+//! character), so every view (heatmaps, tables, explainer, diagram) works on it, with the
+//! characters on the time axis.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::hooks::use_animation_frames;
+use super::{SessionRead, SessionWrite};
+use crate::state::text_lab::{CorpusChoice, TextLab, TextSettings};
+use crate::state::Session;
+
+/// How long a frame may train, in ms (the rest of the frame paints).
+const TRAIN_BUDGET_MS: f64 = 12.0;
+/// How often a training model is pushed into the views, in ms.
+const PUSH_EVERY_MS: f64 = 500.0;
+
+/// Text mode's shared state.
+#[derive(Clone, Copy)]
+pub struct TextMode {
+    /// The lab, once text mode is opened.
+    pub lab: RwSignal<Option<TextLab>>,
+    /// The characters on show in the views, with the session model they belong to.
+    pub shown: RwSignal<Option<(u64, Arc<Vec<String>>)>>,
+    /// Counts pushes into the session (views that need the lab's model refresh on it).
+    pub pushed: RwSignal<u64>,
+    /// Training runs, a frame at a time.
+    pub running: RwSignal<bool>,
+    /// Why the last action failed.
+    pub message: RwSignal<Option<String>>,
+}
+
+impl TextMode {
+    fn new() -> Self {
+        Self {
+            lab: RwSignal::new(None),
+            shown: RwSignal::new(None),
+            pushed: RwSignal::new(0),
+            running: RwSignal::new(false),
+            message: RwSignal::new(None),
+        }
+    }
+
+    /// Replaces the lab (a new corpus, new settings) and shows its model.
+    pub fn start(self, corpus: CorpusChoice, settings: TextSettings, session: WriteSignal<Session>) {
+        match TextLab::new(corpus, settings) {
+            Ok(lab) => {
+                self.running.set(false);
+                self.lab.set(Some(lab));
+                self.message.set(None);
+                self.push(session, true);
+            }
+            Err(e) => self.message.set(Some(e)),
+        }
+    }
+
+    /// Puts the lab's model and text into the session: the whole model when `model` (or
+    /// when the session shows another one), else only the input, which keeps the learner's
+    /// interventions.
+    pub fn push(self, session: WriteSignal<Session>, model: bool) {
+        let Some(Some((name, cell, x, labels))) = self.lab.try_with_untracked(|l| {
+            l.as_ref().and_then(|l| Some((l.model_name(), l.cell()?.clone(), l.x(), l.labels())))
+        }) else {
+            return;
+        };
+        let shown_id = self.shown.try_with_untracked(|s| s.as_ref().map(|(id, _)| *id)).flatten();
+        let mut result = None;
+        session.try_update(|s| {
+            let same = shown_id == Some(s.model_id()) && s.params() == &cell;
+            if model || !same {
+                s.load_model(&name, cell, &x);
+            } else {
+                s.set_x(&x);
+            }
+            result = Some(match s.model_error() {
+                Some(e) => Err(e.to_string()),
+                None => Ok(s.model_id()),
+            });
+        });
+        match result {
+            Some(Ok(id)) => {
+                self.shown.try_set(Some((id, Arc::new(labels))));
+                self.pushed.try_update(|n| *n += 1);
+            }
+            Some(Err(e)) => {
+                self.message.try_set(Some(e));
+            }
+            None => {}
+        }
+    }
+}
+
+/// The characters to put on the time axis of a trace of `steps` steps, if the session shows
+/// text mode's model on its text. `tm`: the context, taken when the caller was created.
+pub fn step_labels(
+    tm: Option<TextMode>,
+    session: ReadSignal<Session>,
+    steps: usize,
+) -> Option<Arc<Vec<String>>> {
+    let tm = tm?;
+    let id = session.with(Session::model_id);
+    tm.shown.with(|s| {
+        s.as_ref()
+            .filter(|(of, labels)| *of == id && labels.len() == steps)
+            .map(|(_, labels)| labels.clone())
+    })
+}
+
+/// Provides [`TextMode`] and runs its training loop.
+pub fn provide_text_mode() -> TextMode {
+    let tm = TextMode::new();
+    provide_context(tm);
+    let SessionWrite(set_session) = expect_context();
+    let last_push = StoredValue::new(0.0f64);
+    let active = Signal::derive(move || tm.running.get());
+    use_animation_frames(active, move |_| {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        let mut failed = None;
+        tm.lab.update(|l| {
+            let Some(l) = l else { return };
+            // At least one step a frame, however slow the model.
+            loop {
+                if let Err(e) = l.train(1) {
+                    failed = Some(e);
+                    break;
+                }
+                if now() - start > TRAIN_BUDGET_MS {
+                    break;
+                }
+            }
+        });
+        if let Some(e) = failed {
+            tm.running.set(false);
+            tm.message.set(Some(e));
+        }
+        let t = now();
+        if t - last_push.get_value() > PUSH_EVERY_MS || !tm.running.get_untracked() {
+            last_push.set_value(t);
+            tm.push(set_session, true);
+        }
+    });
+    tm
+}
+
+/// The text-mode section: the article's flowchart, training, the reader and the embedding.
+#[component]
+pub fn TextModePanel() -> impl IntoView {
+    let tm = expect_context::<TextMode>();
+    let SessionRead(session) = expect_context();
+    let SessionWrite(set_session) = expect_context();
+    let open = Memo::new(move |_| tm.lab.with(Option::is_some));
+    // Whether the views above show this model (the model panel may have replaced it).
+    let on_show = Memo::new(move |_| {
+        let id = session.with(Session::model_id);
+        tm.shown.with(|s| s.as_ref().is_some_and(|(of, _)| *of == id))
+    });
+    Effect::new(move |_| {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = root
+                .class_list()
+                .toggle_with_force("text-mode", open.get() && on_show.get());
+        }
+    });
+    let start = move |_| {
+        tm.start(
+            CorpusChoice::Builtin(crate::model::text::Corpus::Code),
+            TextSettings::default(),
+            set_session,
+        )
+    };
+    let close = move |_| {
+        tm.running.set(false);
+        tm.lab.set(None);
+        tm.shown.set(None);
+        set_session.update(Session::use_seed_example);
+    };
+    view! {
+        <section class="text-mode" aria-label="Text mode">
+            <div class="compare-head">
+                <h2>"Text mode: characters in, next character out"</h2>
+                {move || if open.get() {
+                    view! { <button type="button" on:click=close>"Back to numbers"</button> }.into_any()
+                } else {
+                    view! { <button type="button" class="text-open" on:click=start>"Open text mode"</button> }.into_any()
+                }}
+            </div>
+            {move || (!open.get()).then(|| view! {
+                <p class="text-intro">
+                    "Train a character model in this page, type a sentence, and watch it read: every gate of
+                     every character, which unit tracks quotes or brackets, and what it expects next."
+                </p>
+            })}
+            {move || tm.message.get().map(|m| view! { <p class="text-error" role="alert">{m}</p> })}
+            {move || open.get().then(|| view! {
+                <super::text_flowchart::TextFlowchart />
+                {move || (!on_show.get()).then(|| view! {
+                    <p class="text-note" role="status">
+                        "The views show another model now. "
+                        <button type="button" on:click=move |_| tm.push(set_session, true)>"Show the text model again"</button>
+                    </p>
+                })}
+                <super::text_training::TextTraining />
+                <super::text_reader::TextReader />
+                <super::embedding_view::EmbeddingView />
+            })}
+        </section>
+    }
+}
