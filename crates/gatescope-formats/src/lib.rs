@@ -7,6 +7,7 @@
 //! Every reader checks sizes before it allocates by them, and reports one line naming what
 //! is wrong ([`FormatError`]); none panics on any input.
 
+use gatescope_core::text::CharModel;
 use gatescope_core::{CellKind, InitialState, ModelError, Stack};
 use thiserror::Error;
 
@@ -99,8 +100,48 @@ pub struct ModelFile {
     pub init: Vec<InitialState>,
 }
 
-/// Reads `bytes` as the format its `name`'s extension says.
-pub fn load(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
+/// A character model read from a file (see [`state_dict::char_from_json`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharModelFile {
+    pub model: CharModel,
+    pub format: Format,
+    /// The recurrent module's prefix (`"lstm."`, `"rnn."`).
+    pub source: String,
+    /// Keys used by neither the recurrent module, the embedding nor the readout.
+    pub ignored: Vec<String>,
+}
+
+impl ModelFile {
+    /// True when the file also holds an embedding (one of
+    /// [`state_dict::EMBEDDING_KEYS`]): a character model, to be read with [`load_char`].
+    pub fn has_embedding(&self) -> bool {
+        self.ignored
+            .iter()
+            .any(|k| state_dict::EMBEDDING_KEYS.contains(&k.as_str()))
+    }
+}
+
+/// Reads a character model from `bytes`, JSON or safetensors by `name`'s extension.
+///
+/// Errors: an ONNX or unknown file, and those of [`state_dict::char_from_json`].
+pub fn load_char(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<CharModelFile> {
+    check_file_size(bytes)?;
+    match Format::from_file_name(name) {
+        Some(Format::Json) => state_dict::char_from_json(utf8(bytes)?, opts),
+        Some(Format::Safetensors) => state_dict::char_from_safetensors(bytes, opts),
+        Some(Format::Onnx) => Err(FormatError::Invalid(
+            "an ONNX file holds no vocabulary: a character model is read from .json or \
+             .safetensors"
+                .to_string(),
+        )),
+        None => Err(FormatError::Invalid(
+            "unknown kind of file: expected a name ending in .json or .safetensors".to_string(),
+        )),
+    }
+}
+
+/// Refuses more than [`MAX_FILE_BYTES`].
+pub(crate) fn check_file_size(bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FormatError::TooLarge(format!(
             "{} bytes is more than the {} MB a model file may have",
@@ -108,12 +149,18 @@ pub fn load(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
             MAX_FILE_BYTES >> 20
         )));
     }
+    Ok(())
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| FormatError::Invalid(format!("not UTF-8 text: {e}")))
+}
+
+/// Reads `bytes` as the format its `name`'s extension says.
+pub fn load(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
+    check_file_size(bytes)?;
     match Format::from_file_name(name) {
-        Some(Format::Json) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|e| FormatError::Invalid(format!("not UTF-8 text: {e}")))?;
-            state_dict::from_json(text, opts)
-        }
+        Some(Format::Json) => state_dict::from_json(utf8(bytes)?, opts),
         Some(Format::Safetensors) => state_dict::from_safetensors(bytes, opts),
         Some(Format::Onnx) => onnx::from_onnx(bytes, opts),
         None => Err(FormatError::Invalid(

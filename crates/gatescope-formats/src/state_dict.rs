@@ -17,17 +17,20 @@
 //! (a JSON `"cell"` key, safetensors `__metadata__` `cell`), else inferred from the rows of
 //! `weight_ih_l0` over H (the columns of `weight_hh_l0`).
 
+use gatescope_core::text::CharModel;
 use gatescope_core::{layer_name, Stack};
 
-use crate::{FormatError, LoadOptions, ModelFile, Result};
+use crate::{CharModelFile, FormatError, LoadOptions, ModelFile, Result};
 
 mod binary;
+mod chars;
 mod json;
 mod layout;
 mod names;
 mod resolve;
 
 pub use binary::{bf16_to_f32, f16_to_f32};
+pub use chars::{EMBEDDING_KEYS, READOUT_MODULES};
 
 /// Reads a state_dict as one JSON object of nested lists (`[G·H][D]` per weight, `[G·H]`
 /// per bias), with an optional `"cell"`; other keys may hold anything. Values are rounded
@@ -56,6 +59,36 @@ pub fn to_json(stack: &Stack) -> Result<String> {
 /// `{"cell": …}`. Errors as [`to_json`].
 pub fn to_safetensors(stack: &Stack) -> Result<Vec<u8>> {
     binary::write(stack)
+}
+
+/// Reads a character model (see `chars.rs` for the keys) from a JSON state_dict with a
+/// `"vocab"` list. `opts` chooses the recurrent module as for [`from_json`].
+///
+/// Errors: no `"vocab"`, a vocabulary that is not a list of distinct single characters
+/// (one `"<unk>"` allowed), no `embedding.weight` or `fc.weight`, shapes that disagree with
+/// V, E or H, more than [`crate::MAX_PARAMS`] values, a value that is not finite.
+pub fn char_from_json(text: &str, opts: &LoadOptions) -> Result<CharModelFile> {
+    json::read_char(text, opts)
+}
+
+/// Reads a character model from safetensors whose `__metadata__["vocab"]` is a JSON list of
+/// characters (as `save_file(…, metadata={"vocab": json.dumps(chars)})` writes it).
+/// Errors as [`char_from_json`].
+pub fn char_from_safetensors(bytes: &[u8], opts: &LoadOptions) -> Result<CharModelFile> {
+    binary::read_char(bytes, opts)
+}
+
+/// Writes a character model as JSON: `"cell"`, `"vocab"`, then `embedding.weight`, the
+/// recurrent layers under `{cell}.` (`lstm.weight_ih_l0`, …), `fc.weight`, `fc.bias`, each
+/// f32 in a form that reads back bit for bit.
+pub fn char_to_json(model: &CharModel) -> Result<String> {
+    chars::write_json(model)
+}
+
+/// Writes a character model as safetensors with the same names, every tensor F32,
+/// `__metadata__` `{"cell", "vocab"}`; the same model always gives the same bytes.
+pub fn char_to_safetensors(model: &CharModel) -> Result<Vec<u8>> {
+    chars::write_safetensors(model)
 }
 
 /// Refuses a stack that PyTorch's names cannot describe.

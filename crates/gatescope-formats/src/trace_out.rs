@@ -109,6 +109,62 @@ pub fn write_json(
     bidirectional: bool,
     training: Option<&Training>,
 ) -> io::Result<()> {
+    write_fields(w, run, bidirectional, training)?;
+    writeln!(w, "\n}}")
+}
+
+/// What a character model adds to its trace: the characters read and, per step, the most
+/// likely next characters with their probabilities, most likely first.
+pub struct CharText {
+    pub tokens: Vec<String>,
+    pub next: Vec<Vec<(String, f32)>>,
+}
+
+/// A character model's run: [`write_json`]'s keys (its `"x"` the embedding rows), then
+/// `"tokens"` (the characters, as strings) and `"next"` (per step, a list of
+/// `{"char": C, "p": P}`).
+pub fn write_char_json(
+    w: &mut impl Write,
+    run: &StackTrace,
+    bidirectional: bool,
+    text: &CharText,
+) -> io::Result<()> {
+    write_fields(w, run, bidirectional, None)?;
+    let string = |w: &mut dyn Write, s: &str| -> io::Result<()> {
+        serde_json::to_writer(&mut *w, s).map_err(io::Error::from)
+    };
+    write!(w, ",\n  \"tokens\": [")?;
+    for (k, t) in text.tokens.iter().enumerate() {
+        if k > 0 {
+            w.write_all(b",")?;
+        }
+        string(w, t)?;
+    }
+    write!(w, "],\n  \"next\": [")?;
+    for (t, step) in text.next.iter().enumerate() {
+        w.write_all(if t > 0 { b",\n    [" } else { b"\n    [" })?;
+        for (k, (c, p)) in step.iter().enumerate() {
+            if k > 0 {
+                w.write_all(b", ")?;
+            }
+            w.write_all(b"{\"char\": ")?;
+            string(w, c)?;
+            w.write_all(b", \"p\": ")?;
+            num(w, *p)?;
+            w.write_all(b"}")?;
+        }
+        w.write_all(b"]")?;
+    }
+    writeln!(w, "\n  ]\n}}")
+}
+
+/// Every key of [`write_json`] but the closing brace.
+fn write_fields(
+    w: &mut impl Write,
+    run: &StackTrace,
+    bidirectional: bool,
+    training: Option<&Training>,
+) -> io::Result<()> {
     let traces = run.traces();
     let first = &traces[0];
     // A single reverse layer (ONNX) is printed with its direction, like a stack.
@@ -176,7 +232,7 @@ pub fn write_json(
         }
         write!(w, "\n  }}")?;
     }
-    writeln!(w, "\n}}")
+    Ok(())
 }
 
 /// One row per step and hidden unit: `t,unit,x…,<gates>`; a stacked or bidirectional model

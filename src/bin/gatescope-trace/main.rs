@@ -2,7 +2,7 @@
 //! at every step, as JSON or CSV.
 //!
 //! ```text
-//! gatescope-trace --model MODEL.json (--input TEXT | --input-file X.json)
+//! gatescope-trace --model MODEL.json (--input TEXT | --input-file X.json | --text TEXT)
 //!                 [--h0=V,V,..] [--c0=V,V,..] [--target Y.json] [--format json|csv]
 //! ```
 //!
@@ -25,13 +25,16 @@ use gatescope::model::{
 use gatescope_formats::{self as formats, FormatError, LoadOptions, ModelFile};
 
 mod flags;
+mod text;
 
-use gatescope_formats::trace_out::{forward, model_message, write_csv, write_json, Training};
+use gatescope_formats::trace_out::{
+    forward, model_message, write_char_json, write_csv, write_json, CharText, Training,
+};
 
 const NAME: &str = "gatescope-trace";
 
 const SYNOPSIS: &str = "gatescope-trace --model MODEL.(json|safetensors|onnx) \
-(--input TEXT | --input-file X.json) [--cell lstm|gru|rnn] [--prefix NAME] [--h0=V,V,..] \
+(--input TEXT | --input-file X.json | --text TEXT) [--cell lstm|gru|rnn] [--prefix NAME] [--h0=V,V,..] \
 [--c0=V,V,..] [--clamp GATE[:UNIT][@T0..T1]=VALUE].. [--set c|h:UNIT@T=VALUE].. \
 [--target Y.json] [--format json|csv]";
 
@@ -59,6 +62,16 @@ Options:
                          whitespace separate steps too: \"1, 2, 3\" is three steps.
   --input-file X.json    The sequence as a JSON list of steps [[x_1..x_D], ...]
                          (a flat list [x_1, x_2, ...] when D = 1).
+  --text TEXT            Text for a character model: a state_dict with a vocabulary
+                         (JSON \"vocab\": [\"a\", \"b\", ..], or safetensors __metadata__
+                         vocab, a JSON list in a string; index = token id), an
+                         embedding.weight [V][E], the recurrent layers (D = E) and
+                         fc.weight [V][H], fc.bias [V] (PyTorch's nn.Embedding + nn.LSTM
+                         + nn.Linear). Characters the vocabulary lacks map to its
+                         \"<unk>\" entry, or are an error. The JSON output's \"x\" holds
+                         the embedding rows, and two keys follow: \"tokens\", the
+                         characters read, and \"next\": per step the 5 most likely next
+                         characters, [{\"char\": C, \"p\": P}, ..], most likely first.
   --h0 V,V,..            Initial hidden state, layers x directions x H values in
                          PyTorch's order (layer-major, then direction; default zeros).
   --c0 V,V,..            Initial cell state, likewise (LSTM only; default zeros).
@@ -119,6 +132,8 @@ enum Format {
 enum Input {
     Text(String),
     File(String),
+    /// `--text`: characters for a character model.
+    Chars(String),
 }
 
 #[derive(Debug)]
@@ -142,7 +157,7 @@ enum Command {
 }
 
 /// Options that take a value, with the placeholder shown in error messages.
-const VALUED: [(&str, &str); 11] = [
+const VALUED: [(&str, &str); 12] = [
     ("--clamp", "GATE[:UNIT][@T0..T1]=VALUE"),
     ("--set", "c|h:UNIT@T=VALUE"),
     ("--model", "FILE"),
@@ -154,6 +169,7 @@ const VALUED: [(&str, &str); 11] = [
     ("--c0", "V,V,.."),
     ("--target", "Y.json"),
     ("--format", "json|csv"),
+    ("--text", "TEXT"),
 ];
 
 /// True when `s` reads as an option rather than a value: it starts with '-' and the next
@@ -184,7 +200,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Command::Help);
     }
-    let mut values: [Option<String>; 11] = Default::default();
+    let mut values: [Option<String>; 12] = Default::default();
     let mut interventions = Vec::new();
     let mut it = args.into_iter().peekable();
     while let Some(arg) = it.next() {
@@ -225,7 +241,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             _ => values[k] = Some(value),
         }
     }
-    let [_, _, model, cell, prefix, input, input_file, h0, c0, target, format] = values;
+    let [_, _, model, cell, prefix, input, input_file, h0, c0, target, format, text] = values;
     let model = match model {
         None => return Err(format!("missing --model FILE; usage: {SYNOPSIS}")),
         Some(m) if m.is_empty() => return Err("--model needs a value (FILE)".into()),
@@ -241,22 +257,32 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             ))
         }
     };
-    let input = match (input, input_file) {
-        (Some(_), Some(_)) => {
-            return Err("give either --input or --input-file, not both".into());
-        }
-        (None, None) => {
+    let input = match (input, input_file, text) {
+        (None, None, None) => {
             return Err(
-                "missing the sequence: give --input TEXT or --input-file X.json (see --help)"
+                "missing the sequence: give --input TEXT, --input-file X.json or --text TEXT \
+                 (see --help)"
                     .into(),
             );
         }
-        (Some(text), None) => Input::Text(text),
-        (None, Some(path)) if path.is_empty() => {
+        (Some(text), None, None) => Input::Text(text),
+        (None, Some(path), None) if path.is_empty() => {
             return Err("--input-file needs a value (X.json)".into());
         }
-        (None, Some(path)) => Input::File(path),
+        (None, Some(path), None) => Input::File(path),
+        (None, None, Some(text)) => Input::Chars(text),
+        (Some(_), Some(_), _) => {
+            return Err("give either --input or --input-file, not both".into());
+        }
+        _ => {
+            return Err(
+                "give either --text (a character model) or --input / --input-file, not both".into(),
+            );
+        }
     };
+    if matches!(input, Input::Chars(_)) && (target.is_some() || !interventions.is_empty()) {
+        return Err("--target, --clamp and --set work with --input; with --text, drop them".into());
+    }
     let format = match format.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
@@ -304,7 +330,7 @@ fn format_message(path: &str, e: &FormatError) -> String {
 }
 
 /// Reads the model, refusing a file too large before reading it.
-fn load_model(args: &Args) -> Result<ModelFile, String> {
+fn load_model(args: &Args) -> Result<Loaded, String> {
     let path = &args.model;
     let size = std::fs::metadata(path)
         .map_err(|e| format!("{path}: cannot read the model file: {e}"))?
@@ -322,7 +348,30 @@ fn load_model(args: &Args) -> Result<ModelFile, String> {
         cell: args.cell,
         prefix: args.prefix.clone(),
     };
-    formats::load(path, &bytes, &opts).map_err(|e| format_message(path, &e))
+    if let Input::Chars(_) = args.input {
+        return text::load(path, &bytes, &opts).map(|f| Loaded::Chars(Box::new(f)));
+    }
+    let file = formats::load(path, &bytes, &opts).map_err(|e| format_message(path, &e))?;
+    if file.has_embedding() {
+        return Err(format!(
+            "{path}: a character model (it has an embedding): give --text TEXT, not --input"
+        ));
+    }
+    Ok(Loaded::Plain(file))
+}
+
+/// A model file as `--input` or `--text` reads it.
+enum Loaded {
+    Plain(ModelFile),
+    Chars(Box<formats::CharModelFile>),
+}
+
+/// What [`run`] computed.
+struct Ran {
+    run: StackTrace,
+    bidirectional: bool,
+    training: Option<Training>,
+    chars: Option<CharText>,
 }
 
 /// `--h0` / `--c0`: `n` states of `hidden` values each, in PyTorch's order.
@@ -333,9 +382,12 @@ fn states(text: &str, n: usize, hidden: usize, what: &str) -> Result<Vec<Vec<f32
 
 /// Loads everything, runs the forward pass (and with a target, the backward pass), and
 /// returns the results or the error line.
-fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
-    let file = load_model(args)?;
-    let stack = &file.stack;
+fn run(args: &Args) -> Result<Ran, String> {
+    let loaded = load_model(args)?;
+    let (stack, file_init) = match &loaded {
+        Loaded::Plain(f) => (&f.stack, f.init.clone()),
+        Loaded::Chars(f) => (f.model.stack(), Vec::new()),
+    };
     let (hidden, input_size, kind) = (stack.hidden_size(), stack.input_size(), stack.kind());
     let n = stack.layers().len();
     let h0 = match &args.h0 {
@@ -355,7 +407,7 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
     };
     // Given states win over the file's own (ONNX initial_h / initial_c).
     let init: Vec<InitialState> = if h0.is_empty() && c0.is_empty() {
-        file.init.clone()
+        file_init
     } else {
         (0..n)
             .map(|k| InitialState {
@@ -365,14 +417,26 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
             .collect()
     };
 
-    let x = match &args.input {
-        Input::Text(t) => {
+    let x = match (&args.input, &loaded) {
+        (Input::Chars(t), Loaded::Chars(file)) => {
+            let (run, chars) = text::run(file, t, &init)?;
+            return Ok(Ran {
+                bidirectional: stack.is_bidirectional(),
+                run,
+                training: None,
+                chars: Some(chars),
+            });
+        }
+        (Input::Chars(_), Loaded::Plain(_)) | (_, Loaded::Chars(_)) => {
+            return Err("internal: the model was read for another kind of input".into());
+        }
+        (Input::Text(t), _) => {
             parse_sequence(t, input_size).map_err(|e| match e.message.strip_prefix("input: ") {
                 Some(rest) => format!("--input: {rest}"),
                 None => format!("--input: {}", e.message),
             })?
         }
-        Input::File(path) => {
+        (Input::File(path), _) => {
             let text = read(path, "input file")?;
             model_io::input_from_json(&text, input_size)
                 .map_err(|e| format!("{path}: {}", model_message(&e)))?
@@ -382,7 +446,12 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
     let run = forward(&args.model, stack, x.view(), &init, &args.interventions)?;
     let bidirectional = stack.is_bidirectional();
     let Some(path) = &args.target else {
-        return Ok((run, bidirectional, None));
+        return Ok(Ran {
+            run,
+            bidirectional,
+            training: None,
+            chars: None,
+        });
     };
     if !args.interventions.is_empty() {
         return Err(
@@ -406,7 +475,12 @@ fn run(args: &Args) -> Result<(StackTrace, bool, Option<Training>), String> {
     let y = model_io::target_from_json(&text, trace.steps(), hidden).map_err(in_file)?;
     let (loss, dl_dh) = mse_loss(trace, y.view()).map_err(in_file)?;
     let grads = backward(params, trace, dl_dh.view()).map_err(|e| model_message(&e))?;
-    Ok((run, bidirectional, Some(Training { loss, grads })))
+    Ok(Ran {
+        run,
+        bidirectional,
+        training: Some(Training { loss, grads }),
+        chars: None,
+    })
 }
 
 /// Writes to stdout through a buffer and flushes, so every write error surfaces here.
@@ -445,9 +519,10 @@ fn main() -> ExitCode {
         Command::Help => emit(|w| writeln!(w, "Usage: {SYNOPSIS}\n\n{HELP}")),
         Command::Run(args) => match run(&args) {
             Err(msg) => fail(&msg, 2),
-            Ok((run, bidi, training)) => emit(|w| match args.format {
-                Format::Json => write_json(w, &run, bidi, training.as_ref()),
-                Format::Csv => write_csv(w, &run, bidi),
+            Ok(r) => emit(|w| match (args.format, &r.chars) {
+                (Format::Json, Some(chars)) => write_char_json(w, &r.run, r.bidirectional, chars),
+                (Format::Json, None) => write_json(w, &r.run, r.bidirectional, r.training.as_ref()),
+                (Format::Csv, _) => write_csv(w, &r.run, r.bidirectional),
             }),
         },
     }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::resolve::{resolve, Source};
 use super::{check_plain, tensors};
-use crate::{Format, FormatError, LoadOptions, ModelFile, Result, MAX_FILE_BYTES};
+use crate::{CharModelFile, Format, FormatError, LoadOptions, ModelFile, Result, MAX_FILE_BYTES};
 
 fn invalid(msg: String) -> FormatError {
     FormatError::Invalid(format!("safetensors: {msg}"))
@@ -32,6 +32,7 @@ struct SafetensorsSource<'a> {
     names: Vec<String>,
     entries: Vec<Entry<'a>>,
     cell: Option<String>,
+    vocab: Option<String>,
 }
 
 impl Source for SafetensorsSource<'_> {
@@ -83,6 +84,20 @@ impl Source for SafetensorsSource<'_> {
             }),
         }
     }
+
+    fn vocab(&self) -> Result<Option<Vec<String>>> {
+        let Some(text) = &self.vocab else {
+            return Ok(None);
+        };
+        let what = "safetensors: __metadata__ vocab";
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            FormatError::Invalid(format!(
+                "{what}: not a JSON list of characters (column {}): {e}",
+                e.column()
+            ))
+        })?;
+        super::chars::vocab_entries(&v, what).map(Some)
+    }
 }
 
 impl<'a> SafetensorsSource<'a> {
@@ -125,15 +140,9 @@ pub fn bf16_to_f32(b: u16) -> f32 {
     f32::from_bits(u32::from(b) << 16)
 }
 
-/// Reads a state_dict saved as safetensors (see [`super::from_safetensors`]).
-pub(super) fn read(bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(FormatError::TooLarge(format!(
-            "{} bytes is more than the {} MB a model file may have",
-            bytes.len(),
-            MAX_FILE_BYTES >> 20
-        )));
-    }
+/// Checks the frame and the header, and lists the tensors in file order.
+fn source(bytes: &[u8]) -> Result<SafetensorsSource<'_>> {
+    crate::check_file_size(bytes)?;
     let header_len = check_frame(bytes)?;
     let (n, meta) = SafeTensors::read_metadata(bytes).map_err(|e| header_error(bytes, e))?;
     let data = 8usize
@@ -158,17 +167,20 @@ pub(super) fn read(bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
     // File order: by where the data lies (the header's own order is not kept by the
     // crate), ties (empty tensors) by name.
     listed.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
-    let cell = meta
-        .metadata()
-        .as_ref()
-        .and_then(|m| m.get("cell"))
-        .cloned();
+    let key = |k: &str| meta.metadata().as_ref().and_then(|m| m.get(k)).cloned();
+    let (cell, vocab) = (key("cell"), key("vocab"));
     let (names, entries) = listed.into_iter().map(|(n, e, _)| (n, e)).unzip();
-    let src = SafetensorsSource {
+    Ok(SafetensorsSource {
         names,
         entries,
         cell,
-    };
+        vocab,
+    })
+}
+
+/// Reads a state_dict saved as safetensors (see [`super::from_safetensors`]).
+pub(super) fn read(bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
+    let src = source(bytes)?;
     let found = resolve(&src, opts)?;
     Ok(ModelFile {
         stack: found.stack,
@@ -177,6 +189,11 @@ pub(super) fn read(bytes: &[u8], opts: &LoadOptions) -> Result<ModelFile> {
         ignored: found.ignored,
         init: Vec::new(),
     })
+}
+
+/// Reads a character model saved as safetensors (see [`super::char_from_safetensors`]).
+pub(super) fn read_char(bytes: &[u8], opts: &LoadOptions) -> Result<CharModelFile> {
+    super::chars::assemble(&source(bytes)?, opts, Format::Safetensors)
 }
 
 /// The header length, checked against the file's size before the crate reads it (its own

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::resolve::{resolve, Source};
 use super::{check_plain, tensors};
-use crate::{Format, FormatError, LoadOptions, ModelFile, Result};
+use crate::{CharModelFile, Format, FormatError, LoadOptions, ModelFile, Result};
 
 /// The top-level object with its keys in file order (serde_json's own map sorts them, and
 /// the ignored keys are reported in file order).
@@ -89,7 +89,16 @@ impl Source for JsonSource {
     }
 
     fn is_meta(&self, i: usize) -> bool {
-        self.names.get(i).is_some_and(|n| n == "cell")
+        self.names
+            .get(i)
+            .is_some_and(|n| n == "cell" || n == "vocab")
+    }
+
+    fn vocab(&self) -> Result<Option<Vec<String>>> {
+        match self.names.iter().position(|n| n == "vocab") {
+            None => Ok(None),
+            Some(k) => super::chars::vocab_entries(self.value(k)?, "vocab").map(Some),
+        }
     }
 }
 
@@ -161,8 +170,8 @@ fn walk(v: &Value, key: &str, rank: usize, mut out: Option<&mut Vec<f32>>) -> Re
     Ok(vec![rows.len(), cols.unwrap_or(0)])
 }
 
-/// Reads a state_dict as JSON (see [`super::from_json`]).
-pub(super) fn read(text: &str, opts: &LoadOptions) -> Result<ModelFile> {
+/// Parses the object and refuses repeated keys.
+fn source(text: &str) -> Result<JsonSource> {
     let entries = match serde_json::from_str::<Ordered>(text) {
         Ok(Ordered(entries)) => entries,
         // Parsed again only to word the error as the old reader did.
@@ -185,7 +194,12 @@ pub(super) fn read(text: &str, opts: &LoadOptions) -> Result<ModelFile> {
         return Err(invalid(format!("{dup}: the key appears twice")));
     }
     let (names, values) = entries.into_iter().unzip();
-    let src = JsonSource { names, values };
+    Ok(JsonSource { names, values })
+}
+
+/// Reads a state_dict as JSON (see [`super::from_json`]).
+pub(super) fn read(text: &str, opts: &LoadOptions) -> Result<ModelFile> {
+    let src = source(text)?;
     let found = resolve(&src, opts)?;
     Ok(ModelFile {
         stack: found.stack,
@@ -196,12 +210,30 @@ pub(super) fn read(text: &str, opts: &LoadOptions) -> Result<ModelFile> {
     })
 }
 
+/// Reads a character model as JSON (see [`super::char_from_json`]).
+pub(super) fn read_char(text: &str, opts: &LoadOptions) -> Result<CharModelFile> {
+    super::chars::assemble(&source(text)?, opts, Format::Json)
+}
+
 /// Writes `stack` as a JSON object (see [`super::to_json`]).
 pub(super) fn write(stack: &Stack) -> Result<String> {
     check_plain(stack)?;
+    Ok(write_object(stack.kind(), None, tensors(stack)))
+}
+
+/// `{"cell": …, ["vocab": […],] tensor: values, …}`, one key a line, in the given order.
+pub(super) fn write_object(
+    kind: CellKind,
+    vocab: Option<&[String]>,
+    tensors: Vec<(String, Vec<usize>, Vec<f32>)>,
+) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{{\n\"cell\": \"{}\"", stack.kind().name()));
-    for (name, shape, values) in tensors(stack) {
+    out.push_str(&format!("{{\n\"cell\": \"{}\"", kind.name()));
+    if let Some(v) = vocab {
+        let list = serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string());
+        out.push_str(&format!(",\n\"vocab\": {list}"));
+    }
+    for (name, shape, values) in tensors {
         out.push_str(&format!(",\n\"{name}\": "));
         match shape.as_slice() {
             [_, cols] => {
@@ -218,7 +250,7 @@ pub(super) fn write(stack: &Stack) -> Result<String> {
         }
     }
     out.push_str("\n}\n");
-    Ok(out)
+    out
 }
 
 /// `[v0, v1, …]`, each value in the shortest form that reads back as the same f32.

@@ -15,7 +15,7 @@ fn article(kind: CellKind) -> &'static str {
     }
 }
 
-fn shape_text(shape: &[usize]) -> String {
+pub(super) fn shape_text(shape: &[usize]) -> String {
     let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
     format!("[{}]", dims.join(", "))
 }
@@ -160,7 +160,12 @@ impl Layout {
 }
 
 /// Tensor `i`'s values, checked finite, as a `[rows, cols]` matrix.
-fn matrix(src: &impl Source, i: Option<usize>, rows: usize, cols: usize) -> Result<Array2<f32>> {
+pub(super) fn matrix(
+    src: &impl Source,
+    i: Option<usize>,
+    rows: usize,
+    cols: usize,
+) -> Result<Array2<f32>> {
     let i = i.ok_or_else(|| invalid("missing weight".to_string()))?;
     let values = finite(src, i, &[rows, cols])?;
     let name = src.names().get(i).map_or("", String::as_str);
@@ -168,7 +173,7 @@ fn matrix(src: &impl Source, i: Option<usize>, rows: usize, cols: usize) -> Resu
 }
 
 /// Tensor `i`'s values as a `[rows]` vector; zeros when the model has no biases.
-fn vector(src: &impl Source, i: Option<usize>, rows: usize) -> Result<Array1<f32>> {
+pub(super) fn vector(src: &impl Source, i: Option<usize>, rows: usize) -> Result<Array1<f32>> {
     match i {
         None => Ok(Array1::zeros(rows)),
         Some(i) => finite(src, i, &[rows]).map(Array1::from),

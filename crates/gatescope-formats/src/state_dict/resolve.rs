@@ -31,6 +31,11 @@ pub(super) trait Source {
     fn is_meta(&self, _i: usize) -> bool {
         false
     }
+    /// The vocabulary the file stores (JSON `"vocab"`, safetensors `__metadata__` `vocab`),
+    /// as its raw entries; `None` when there is none.
+    fn vocab(&self) -> Result<Option<Vec<String>>> {
+        Ok(None)
+    }
 }
 
 /// What [`resolve`] found: the model, its prefix and the keys it did not use.
