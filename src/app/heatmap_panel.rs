@@ -224,9 +224,12 @@ pub fn HeatmapPanel(
                 (None, true) => 12,
                 (None, false) => 6,
             };
+            // With characters under every tick, step numbers only on a few of them.
+            let numbered = ticks(t_len, 6);
             ticks(t_len, most)
                 .into_iter()
                 .map(|t| {
+                    let number = (chars.is_none() || numbered.contains(&t)).then_some(t + 1);
                     let left = format!("left: {:.3}%", (t as f64 + 0.5) * 100.0 / t_len as f64);
                     let xt = match &chars {
                         Some(c) => c.get(t).cloned(),
@@ -235,7 +238,7 @@ pub fn HeatmapPanel(
                     let (is_now, is_future) = (t == now, t > now);
                     view! {
                         <span style=left class:current=is_now class:future=is_future>
-                            <b>{t + 1}</b>
+                            <b>{number}</b>
                             {xt.map(|v| view! { <i>{v}</i> })}
                         </span>
                     }

@@ -53,9 +53,9 @@ pub fn TextFlowchart() -> impl IntoView {
     let kind = move || facts.get().map_or(CellKind::Lstm, |f| f.0);
     let input = Signal::derive(move || "Input: the text, one character per step".to_string());
     let embed = Signal::derive(move || {
-        facts
-            .get()
-            .map_or(String::new(), |(_, v, e, _)| format!("Embedding: {v} characters → {e} numbers each"))
+        facts.get().map_or(String::new(), |(_, v, e, _)| {
+            format!("Embedding: {v} characters → {e} numbers each")
+        })
     });
     let memory = Signal::derive(move || {
         facts.get().map_or(String::new(), |(k, _, _, h)| {
@@ -74,9 +74,9 @@ pub fn TextFlowchart() -> impl IntoView {
         }
     });
     let output = Signal::derive(move || {
-        facts
-            .get()
-            .map_or(String::new(), |(_, v, _, _)| format!("Output: p(next character), {v} values"))
+        facts.get().map_or(String::new(), |(_, v, _, _)| {
+            format!("Output: p(next character), {v} values")
+        })
     });
     let is_rnn = Signal::derive(move || kind() == CellKind::Rnn);
     let not_rnn = Signal::derive(move || kind() != CellKind::Rnn);

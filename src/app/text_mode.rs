@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 use super::hooks::use_animation_frames;
 use super::{SessionRead, SessionWrite};
-use crate::state::text_lab::{CorpusChoice, TextLab, TextSettings};
+use crate::model::Series;
+use crate::state::text_lab::{CorpusChoice, TextLab, TextSettings, QUOTE_PRESET_STEPS};
 use crate::state::Session;
 
 /// How long a frame may train, in ms (the rest of the frame paints).
@@ -31,6 +32,12 @@ pub struct TextMode {
     pub running: RwSignal<bool>,
     /// Why the last action failed.
     pub message: RwSignal<Option<String>>,
+    /// Training stops at this many steps (a preset's).
+    pub target: RwSignal<Option<u64>>,
+    /// What the reader colours the text by.
+    pub series: RwSignal<Series>,
+    /// What the quote preset found, in a sentence.
+    pub finding: RwSignal<Option<String>>,
 }
 
 impl TextMode {
@@ -41,14 +48,59 @@ impl TextMode {
             pushed: RwSignal::new(0),
             running: RwSignal::new(false),
             message: RwSignal::new(None),
+            target: RwSignal::new(None),
+            series: RwSignal::new(Series::H),
+            finding: RwSignal::new(None),
+        }
+    }
+
+    /// Trains the quote preset ([`TextSettings::quote_preset`]) to its step count; then
+    /// [`TextMode::finish_preset`] shows the unit it found.
+    pub fn run_quote_preset(self, session: WriteSignal<Session>) {
+        self.start(
+            CorpusChoice::Builtin(crate::model::text::Corpus::Code),
+            TextSettings::quote_preset(crate::model::CellKind::Lstm),
+            session,
+        );
+        self.finding.set(None);
+        self.target.set(Some(QUOTE_PRESET_STEPS));
+        self.running.set(true);
+    }
+
+    /// After the preset: reads a quoted line and colours it by the unit whose h best
+    /// separates inside-quotes characters over the whole corpus.
+    fn finish_preset(self, session: WriteSignal<Session>, unit: RwSignal<usize>) {
+        let found = self.lab.try_update(|l| {
+            let l = l.as_mut()?;
+            let line = l.quoted_line();
+            let _ = l.set_text(&line);
+            Some((l.quote_unit(), l.steps()))
+        });
+        self.push(session, true);
+        if let Some(Some((Some((u, r)), steps))) = found {
+            unit.set(u);
+            self.series.set(Series::H);
+            self.finding.set(Some(format!(
+                "After {steps} steps, unit {}'s h tells characters inside double quotes from \
+                 the rest: point-biserial r = {r:.2} over the whole corpus (|r| = 1 would be a \
+                 perfect switch). Its colour below flips at each quote.",
+                u + 1
+            )));
         }
     }
 
     /// Replaces the lab (a new corpus, new settings) and shows its model.
-    pub fn start(self, corpus: CorpusChoice, settings: TextSettings, session: WriteSignal<Session>) {
+    pub fn start(
+        self,
+        corpus: CorpusChoice,
+        settings: TextSettings,
+        session: WriteSignal<Session>,
+    ) {
         match TextLab::new(corpus, settings) {
             Ok(lab) => {
                 self.running.set(false);
+                self.target.set(None);
+                self.finding.set(None);
                 self.lab.set(Some(lab));
                 self.message.set(None);
                 self.push(session, true);
@@ -62,11 +114,15 @@ impl TextMode {
     /// interventions.
     pub fn push(self, session: WriteSignal<Session>, model: bool) {
         let Some(Some((name, cell, x, labels))) = self.lab.try_with_untracked(|l| {
-            l.as_ref().and_then(|l| Some((l.model_name(), l.cell()?.clone(), l.x(), l.labels())))
+            l.as_ref()
+                .and_then(|l| Some((l.model_name(), l.cell()?.clone(), l.x(), l.labels())))
         }) else {
             return;
         };
-        let shown_id = self.shown.try_with_untracked(|s| s.as_ref().map(|(id, _)| *id)).flatten();
+        let shown_id = self
+            .shown
+            .try_with_untracked(|s| s.as_ref().map(|(id, _)| *id))
+            .flatten();
         let mut result = None;
         session.try_update(|s| {
             let same = shown_id == Some(s.model_id()) && s.params() == &cell;
@@ -114,6 +170,7 @@ pub fn provide_text_mode() -> TextMode {
     let tm = TextMode::new();
     provide_context(tm);
     let SessionWrite(set_session) = expect_context();
+    let unit = expect_context::<super::Explained>().unit;
     let last_push = StoredValue::new(0.0f64);
     let active = Signal::derive(move || tm.running.get());
     use_animation_frames(active, move |_| {
@@ -121,10 +178,16 @@ pub fn provide_text_mode() -> TextMode {
         let now = move || perf.as_ref().map_or(0.0, |p| p.now());
         let start = now();
         let mut failed = None;
+        let target = tm.target.get_untracked();
+        let mut reached = false;
         tm.lab.update(|l| {
             let Some(l) = l else { return };
             // At least one step a frame, however slow the model.
             loop {
+                if target.is_some_and(|n| l.steps() >= n) {
+                    reached = true;
+                    break;
+                }
                 if let Err(e) = l.train(1) {
                     failed = Some(e);
                     break;
@@ -137,6 +200,12 @@ pub fn provide_text_mode() -> TextMode {
         if let Some(e) = failed {
             tm.running.set(false);
             tm.message.set(Some(e));
+        }
+        if reached {
+            tm.running.set(false);
+            tm.target.set(None);
+            tm.finish_preset(set_session, unit);
+            return;
         }
         let t = now();
         if t - last_push.get_value() > PUSH_EVERY_MS || !tm.running.get_untracked() {
@@ -157,7 +226,8 @@ pub fn TextModePanel() -> impl IntoView {
     // Whether the views above show this model (the model panel may have replaced it).
     let on_show = Memo::new(move |_| {
         let id = session.with(Session::model_id);
-        tm.shown.with(|s| s.as_ref().is_some_and(|(of, _)| *of == id))
+        tm.shown
+            .with(|s| s.as_ref().is_some_and(|(of, _)| *of == id))
     });
     Effect::new(move |_| {
         let root = web_sys::window()
@@ -166,7 +236,7 @@ pub fn TextModePanel() -> impl IntoView {
         if let Some(root) = root {
             let _ = root
                 .class_list()
-                .toggle_with_force("text-mode", open.get() && on_show.get());
+                .toggle_with_force("text-on", open.get() && on_show.get());
         }
     });
     let start = move |_| {

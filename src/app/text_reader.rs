@@ -53,7 +53,7 @@ pub fn TextReader() -> impl IntoView {
     let ex = expect_context::<Explained>();
     let error = RwSignal::new(None::<String>);
     let unit_error = RwSignal::new(None::<String>);
-    let series = RwSignal::new(Series::H);
+    let series = tm.series;
     let span = RwSignal::new(None::<(usize, usize)>);
 
     let on_input = move |ev: leptos::ev::Event| {
@@ -77,7 +77,9 @@ pub fn TextReader() -> impl IntoView {
     };
 
     // The columns: the shown trace's values and the readout of its h.
-    let on_show = move || super::text_mode::step_labels(Some(tm), session, session.with(|s| s.view_trace().steps()));
+    let on_show = move || {
+        super::text_mode::step_labels(Some(tm), session, session.with(|s| s.view_trace().steps()))
+    };
     let columns = Memo::new(move |_| {
         tm.pushed.track();
         let labels = on_show()?;
@@ -90,7 +92,9 @@ pub fn TextReader() -> impl IntoView {
             let values = trace.get(s)?;
             let h = trace.get(Series::H)?;
             let u = unit.min(trace.hidden_size().saturating_sub(1));
-            let next = tm.lab.with_untracked(|l| l.as_ref().map(|l| l.predictions(h, 5)))?;
+            let next = tm
+                .lab
+                .with_untracked(|l| l.as_ref().map(|l| l.predictions(h, 5)))?;
             let scale = ColorScale::for_series(s, trace.min_max(s).unwrap_or((0.0, 0.0)));
             let cols: Vec<Column> = labels
                 .iter()
@@ -205,6 +209,7 @@ pub fn TextReader() -> impl IntoView {
                 on:keyup=move |ev| on_select(ev.target())
                 on:mouseup=move |ev| on_select(ev.target())></textarea>
             <p id="text-read-error" class="text-error" role="alert">{move || error.get()}</p>
+            {move || tm.finding.get().map(|f| view! { <p class="text-finding" role="status">{f}</p> })}
             <div class="karpathy" role="region" aria-label="Text coloured by a unit">
                 <div class="text-row">
                     <label>"Colour by"

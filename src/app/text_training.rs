@@ -35,7 +35,8 @@ pub fn TextTraining() -> impl IntoView {
     let restart = move |corpus: Option<CorpusChoice>, change: &dyn Fn(&mut TextSettings)| {
         let (Some(mut s), Some(old)) = (
             settings.get_untracked(),
-            tm.lab.with_untracked(|l| l.as_ref().map(|l| l.corpus().clone())),
+            tm.lab
+                .with_untracked(|l| l.as_ref().map(|l| l.corpus().clone())),
         ) else {
             return;
         };
@@ -62,6 +63,7 @@ pub fn TextTraining() -> impl IntoView {
         restart(None, &|s| s.hidden = h);
     };
     let toggle = move |_| {
+        tm.target.set(None);
         let was = tm.running.get_untracked();
         tm.running.set(!was);
         if was {
@@ -87,7 +89,13 @@ pub fn TextTraining() -> impl IntoView {
     let stats = move || {
         tm.lab.with(|l| {
             l.as_ref().map_or(String::new(), |l| {
-                let recent = l.bpc_history().iter().rev().take(20).copied().collect::<Vec<_>>();
+                let recent = l
+                    .bpc_history()
+                    .iter()
+                    .rev()
+                    .take(20)
+                    .copied()
+                    .collect::<Vec<_>>();
                 let bpc = if recent.is_empty() {
                     "—".to_string()
                 } else {
@@ -138,11 +146,12 @@ pub fn TextTraining() -> impl IntoView {
         let t = temperature.get_untracked();
         let result = match t.trim().parse::<f32>() {
             Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => tm.lab.with_untracked(|l| {
-                l.as_ref().map_or(Err("Open text mode first.".to_string()), |l| {
-                    let prime: String = l.text().chars().take(1).collect();
-                    l.sample(&prime, SAMPLE_CHARS, v, l.steps())
-                        .map(|s| format!("{prime}{s}"))
-                })
+                l.as_ref()
+                    .map_or(Err("Open text mode first.".to_string()), |l| {
+                        let prime: String = l.text().chars().take(1).collect();
+                        l.sample(&prime, SAMPLE_CHARS, v, l.steps())
+                            .map(|s| format!("{prime}{s}"))
+                    })
             }),
             _ => Err(format!(
                 "Temperature must be a number from 0 to 100; \"{}\" is not.",
@@ -191,6 +200,12 @@ pub fn TextTraining() -> impl IntoView {
                 <button type="button" on:click=step>"Step"</button>
                 <button type="button" on:click=reset title="Back to step 0, same initial weights">"Reset"</button>
             </div>
+            <p class="text-row">
+                <button type="button" class="text-preset" on:click=move |_| tm.run_quote_preset(set_session)>
+                    "Preset: find a unit that tracks quotes"
+                </button>
+                <span class="text-help">"An LSTM, H = 32, trained 300 steps on the code corpus (a few seconds), then the unit whose h best tells inside-quotes from outside."</span>
+            </p>
             {move || pasting.get().then(|| view! {
                 <div class="text-paste">
                     <label for="text-corpus">{format!("Your corpus (up to {MAX_CORPUS_CHARS} characters)")}</label>

@@ -95,3 +95,22 @@ fn a_pasted_corpus_is_checked() {
     assert_eq!(lab.text(), "abab(ba)");
     assert_eq!(lab.model().vocab_size(), 5);
 }
+
+/// The app's quote preset reproduces the core's evidence: trained as the preset says, an
+/// LSTM unit's h separates inside-quotes characters with |r| ≥ 0.8 over the corpus. (The
+/// RNN under the same preset is the core test's business: it is reported there.)
+#[test]
+fn the_quote_preset_finds_a_quote_unit() {
+    let settings = TextSettings::quote_preset(CellKind::Lstm);
+    let mut lab = TextLab::new(CorpusChoice::Builtin(Corpus::Code), settings).unwrap();
+    let fresh = lab.quote_unit().unwrap();
+    lab.train(QUOTE_PRESET_STEPS as usize).unwrap();
+    let (unit, r) = lab.quote_unit().unwrap();
+    assert!(
+        r.abs() >= 0.8,
+        "unit {unit}: r = {r} (untrained: {fresh:?})"
+    );
+    assert!(fresh.1.abs() < 0.8, "untrained: {fresh:?}");
+    let line = lab.quoted_line();
+    assert!(line.contains('"') && lab.clone().set_text(&line).is_ok());
+}

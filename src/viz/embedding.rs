@@ -55,11 +55,17 @@ pub fn draw_embedding<DB: DrawingBackend>(
         .axis_desc_style((FontFamily::SansSerif, ink.text))
         .draw()?;
     let dot = UNIT_COLORS[0];
-    let font = (FontFamily::SansSerif, ink.text + 2).into_font().color(&BLACK);
+    let font = (FontFamily::SansSerif, ink.text + 2)
+        .into_font()
+        .color(&BLACK);
     chart.draw_series(pca.points.iter().zip(labels).map(|(p, label)| {
         EmptyElement::at((p[0], p[1]))
             + Circle::new((0, 0), ink.line, dot.mix(0.6).filled())
-            + Text::new(label.clone(), (ink.line as i32 + 2, -(ink.text as i32) / 2), font.clone())
+            + Text::new(
+                label.clone(),
+                (ink.line as i32 + 2, -(ink.text as i32) / 2),
+                font.clone(),
+            )
     }))?;
     area.present()
 }
@@ -72,9 +78,17 @@ mod tests {
 
     #[test]
     fn every_character_is_drawn_with_its_label() {
-        let rows = array![[1.0f32, 0.0, 0.5], [0.0, 1.0, 0.0], [-1.0, 0.2, 0.1], [0.3, -0.7, 0.9]];
+        let rows = array![
+            [1.0f32, 0.0, 0.5],
+            [0.0, 1.0, 0.0],
+            [-1.0, 0.2, 0.1],
+            [0.3, -0.7, 0.9]
+        ];
         let pca = pca_2d(rows.view()).unwrap();
-        let labels: Vec<String> = ["a", "␣", "(", "\""].iter().map(|s| s.to_string()).collect();
+        let labels: Vec<String> = ["a", "␣", "(", "\""]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
