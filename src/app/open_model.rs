@@ -11,6 +11,7 @@ use web_sys::HtmlInputElement;
 
 use super::formats_worker;
 use super::hooks::use_file_drop;
+use super::text_mode::TextMode;
 use super::{SessionRead, SessionWrite};
 use crate::state::Session;
 use gatescope_formats::{self as formats, wire, Format};
@@ -31,6 +32,7 @@ fn open(
     set_session: WriteSignal<Session>,
     status: RwSignal<Status>,
     opened: StoredValue<u64>,
+    text: Option<TextMode>,
 ) {
     let name = file.name();
     if Format::from_file_name(&name).is_none() {
@@ -61,6 +63,36 @@ fn open(
         let model = formats_worker::request("load", &name, &buffer)
             .await
             .and_then(|bytes| wire::decode(&bytes).map_err(|e| e.to_string()));
+        // A character model (an embedding beside the cell) opens in text mode, with its
+        // vocabulary; without a usable one, its cell is shown as a plain model, and why.
+        let mut char_note = None;
+        if let (Ok(m), Some(tm)) = (&model, text) {
+            if m.has_embedding() {
+                let char_model = formats_worker::request("char-load", &name, &buffer)
+                    .await
+                    .and_then(|bytes| wire::decode_char(&bytes).map_err(|e| e.to_string()));
+                match char_model {
+                    Ok(cm) => {
+                        tm.open_model(cm, &name, set_session);
+                        let id = tm
+                            .shown
+                            .try_with_untracked(|s| s.as_ref().map(|(id, _)| *id));
+                        opened.try_set_value(id.flatten().unwrap_or(0));
+                        status.try_set(Status::Opened(
+                            name,
+                            Some("A character model: it opened in text mode, above.".to_string()),
+                        ));
+                        return;
+                    }
+                    Err(e) => {
+                        char_note = Some(format!(
+                            "It has an embedding, but cannot open as a character model ({e}); \
+                             its cell is shown with numbers."
+                        ))
+                    }
+                }
+            }
+        }
         let result = match model {
             Ok(model) => {
                 let mut notice = None;
@@ -72,7 +104,7 @@ fn open(
                 });
                 match error {
                     Some(e) => Status::Failed(e),
-                    None => Status::Opened(name, notice),
+                    None => Status::Opened(name, char_note.or(notice)),
                 }
             }
             Err(e) => Status::Failed(format!("{name}: {e}")),
@@ -179,11 +211,12 @@ pub fn OpenModel() -> impl IntoView {
         }
         id
     });
-    let dragging = use_file_drop(move |file| open(file, set_session, status, opened));
+    let text = use_context::<TextMode>();
+    let dragging = use_file_drop(move |file| open(file, set_session, status, opened, text));
     let on_pick = move |ev: leptos::ev::Event| {
         let input = event_target::<HtmlInputElement>(&ev);
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            open(file, set_session, status, opened);
+            open(file, set_session, status, opened, text);
         }
         // The same file picked again (after fixing it) must fire a change again.
         input.set_value("");

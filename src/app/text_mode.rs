@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::hooks::use_animation_frames;
 use super::{SessionRead, SessionWrite};
+use crate::model::text::CharModel;
 use crate::model::Series;
 use crate::state::text_lab::{CorpusChoice, TextLab, TextSettings, QUOTE_PRESET_STEPS};
 use crate::state::Session;
@@ -113,9 +114,9 @@ impl TextMode {
     /// when the session shows another one), else only the input, which keeps the learner's
     /// interventions.
     pub fn push(self, session: WriteSignal<Session>, model: bool) {
-        let Some(Some((name, cell, x, labels))) = self.lab.try_with_untracked(|l| {
+        let Some(Some((name, stack, x, labels))) = self.lab.try_with_untracked(|l| {
             l.as_ref()
-                .and_then(|l| Some((l.model_name(), l.cell()?.clone(), l.x(), l.labels())))
+                .map(|l| (l.model_name(), l.model().stack().clone(), l.x(), l.labels()))
         }) else {
             return;
         };
@@ -125,11 +126,24 @@ impl TextMode {
             .flatten();
         let mut result = None;
         session.try_update(|s| {
-            let same = shown_id == Some(s.model_id()) && s.params() == &cell;
-            if model || !same {
-                s.load_model(&name, cell, &x);
-            } else {
+            let same = shown_id == Some(s.model_id()) && s.stack() == stack;
+            if !model && same {
                 s.set_x(&x);
+            } else if let Some(cell) = stack.as_single().filter(|p| p.is_plain()) {
+                s.load_model(&name, cell.clone(), &x);
+            } else {
+                // A stacked or bidirectional model (opened from a file): every layer shown.
+                let file = gatescope_formats::ModelFile {
+                    stack,
+                    format: gatescope_formats::Format::Json,
+                    source: String::new(),
+                    ignored: Vec::new(),
+                    init: Vec::new(),
+                };
+                s.load_file(&name, file);
+                if s.model_error().is_none() {
+                    s.set_x(&x);
+                }
             }
             result = Some(match s.model_error() {
                 Some(e) => Err(e.to_string()),
@@ -146,6 +160,20 @@ impl TextMode {
             }
             None => {}
         }
+    }
+
+    /// Shows an opened character model (`file`: its name) in text mode.
+    pub fn open_model(self, model: CharModel, file: &str, session: WriteSignal<Session>) {
+        let corpus = self
+            .lab
+            .with_untracked(|l| l.as_ref().map(|l| l.corpus().clone()))
+            .unwrap_or(CorpusChoice::Builtin(crate::model::text::Corpus::Code));
+        self.running.set(false);
+        self.target.set(None);
+        self.finding.set(None);
+        self.message.set(None);
+        self.lab.set(Some(TextLab::opened(model, file, corpus)));
+        self.push(session, true);
     }
 }
 

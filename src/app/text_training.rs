@@ -80,11 +80,49 @@ pub fn TextTraining() -> impl IntoView {
     };
     let reset = move |_| {
         tm.running.set(false);
-        let r = tm.lab.try_update(|l| l.as_mut().map(|l| l.reset()));
-        if let Some(Some(Err(e))) = r {
-            tm.message.set(Some(e));
-        }
+        tm.lab.update(|l| {
+            if let Some(l) = l {
+                l.reset();
+            }
+        });
         tm.push(set_session, true);
+    };
+    let saved = RwSignal::new(None::<String>);
+    let save = move |safetensors: bool| {
+        let Some((message, file)) = tm.lab.with_untracked(|l| {
+            l.as_ref().map(|l| {
+                let ext = if safetensors { "safetensors" } else { "json" };
+                let file = format!(
+                    "gatescope-char-{}-h{}-{}-steps.{ext}",
+                    l.model().kind().name(),
+                    l.model().hidden_size(),
+                    l.steps()
+                );
+                (gatescope_formats::wire::encode_char(l.model()), file)
+            })
+        }) else {
+            return;
+        };
+        let op = if safetensors {
+            "char-safetensors"
+        } else {
+            "char-json"
+        };
+        leptos::task::spawn_local(async move {
+            let bytes = js_sys::Uint8Array::from(&message[..]);
+            let note = match super::formats_worker::request(op, &file, &bytes).await {
+                Ok(out) => {
+                    match super::open_model::download(&file, &out, "application/octet-stream") {
+                        Ok(()) => format!(
+                            "Saved {file}. Open it with \"Open model…\" or gatescope-trace --text."
+                        ),
+                        Err(_) => format!("{file}: the browser refused the download."),
+                    }
+                }
+                Err(e) => format!("Cannot save the text model: {e}"),
+            };
+            saved.try_set(Some(note));
+        });
     };
     let stats = move || {
         tm.lab.with(|l| {
@@ -200,6 +238,11 @@ pub fn TextTraining() -> impl IntoView {
                 <button type="button" on:click=step>"Step"</button>
                 <button type="button" on:click=reset title="Back to step 0, same initial weights">"Reset"</button>
             </div>
+            <p class="text-row">
+                <button type="button" on:click=move |_| save(false) title="PyTorch names (embedding.weight, lstm.weight_ih_l0, fc.weight, …) and the vocabulary, as JSON">"Save text model JSON"</button>
+                <button type="button" on:click=move |_| save(true) title="The same as safetensors, the vocabulary in __metadata__">"Save text model safetensors"</button>
+                <span class="text-help" role="status">{move || saved.get()}</span>
+            </p>
             <p class="text-row">
                 <button type="button" class="text-preset" on:click=move |_| tm.run_quote_preset(set_session)>
                     "Preset: find a unit that tracks quotes"

@@ -7,12 +7,14 @@
 //! `gatescope_formats::wire`), `"pack"` (bytes: a model message; out: the link text of its
 //! weights, `gatescope_formats::link`), `"unpack"` (bytes: that text; out: the model
 //! message) or `"trace-json"` / `"trace-csv"` (bytes: a run message, `wire::encode_run`; out:
-//! the trace exactly as `gatescope-trace` prints it); out `[id, true, bytes]` (a model message, or the written file) or
+//! the trace exactly as `gatescope-trace` prints it), `"char-load"` (bytes: a character-model
+//! file; out: its `wire::encode_char` message) or `"char-json"` / `"char-safetensors"`
+//! (bytes: that message; out: the file); out `[id, true, bytes]` (a model message, or the written file) or
 //! `[id, false, message]`. `["ready"]` is posted once, when messages can be sent.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use gatescope_formats::{link, load, state_dict, trace_out, wire, LoadOptions};
+    use gatescope_formats::{link, load, load_char, state_dict, trace_out, wire, LoadOptions};
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -56,6 +58,14 @@ fn main() {
                     .map_err(|e| gatescope_formats::FormatError::Invalid(e.to_string()))
             }),
             "unpack" => link::unpack(&String::from_utf8_lossy(&bytes)),
+            "char-load" => load_char(&name, &bytes, &LoadOptions::default())
+                .map(|f| wire::encode_char(&f.model)),
+            "char-json" => wire::decode_char(&bytes)
+                .and_then(|m| state_dict::char_to_json(&m))
+                .map(String::into_bytes),
+            "char-safetensors" => {
+                wire::decode_char(&bytes).and_then(|m| state_dict::char_to_safetensors(&m))
+            }
             other => Err(gatescope_formats::FormatError::Invalid(format!(
                 "unknown request {other:?}"
             ))),

@@ -94,7 +94,13 @@ impl TextSettings {
 pub struct TextLab {
     corpus: CorpusChoice,
     settings: TextSettings,
-    trainer: CharTrainer,
+    /// The model as it started (a seeded init, or an opened file's): what Reset returns to.
+    start: CharModel,
+    /// Built on the first training step, so an opened model is shown before it is trained
+    /// (and a model that cannot train, a stacked one, is still read).
+    trainer: Option<CharTrainer>,
+    /// The opened file's name, for an opened model.
+    file: Option<String>,
     /// Bits per character of the training batches, one point per `stride` steps.
     bpc: Vec<f32>,
     stride: u64,
@@ -121,21 +127,62 @@ impl TextLab {
             },
         };
         let model = CharModel::init(settings.kind, vocab, cfg).map_err(|e| format!("{e}."))?;
-        let trainer = CharTrainer::new(model, text, settings.train).map_err(|e| format!("{e}."))?;
-        let mut lab = Self {
+        // Checked now, so a bad setting is refused before anything changes.
+        let trainer =
+            CharTrainer::new(model.clone(), text, settings.train).map_err(|e| format!("{e}."))?;
+        let mut lab = Self::with_model(corpus, settings, model, None);
+        lab.trainer = Some(trainer);
+        let first = default_text(lab.corpus.text());
+        lab.set_text(&first)?;
+        Ok(lab)
+    }
+
+    /// An opened model (`file`: its name), to read text with and to train further on
+    /// `corpus` if its vocabulary covers it. It first reads the corpus's first line, or its
+    /// own characters if it cannot read that.
+    pub fn opened(model: CharModel, file: &str, corpus: CorpusChoice) -> Self {
+        let settings = TextSettings {
+            kind: model.kind(),
+            hidden: model.hidden_size(),
+            embed: model.embed_size(),
+            ..TextSettings::default()
+        };
+        let mut lab = Self::with_model(corpus, settings, model, Some(file.to_string()));
+        let first = default_text(lab.corpus.text());
+        if lab.set_text(&first).is_err() {
+            let own: String = lab
+                .model()
+                .vocab()
+                .entries()
+                .iter()
+                .filter(|e| e.chars().count() == 1 && !e.chars().any(char::is_control))
+                .take(60)
+                .map(String::as_str)
+                .collect();
+            let _ = lab.set_text(&own);
+        }
+        lab
+    }
+
+    fn with_model(
+        corpus: CorpusChoice,
+        settings: TextSettings,
+        model: CharModel,
+        file: Option<String>,
+    ) -> Self {
+        Self {
             corpus,
             settings,
-            trainer,
+            start: model,
+            trainer: None,
+            file,
             bpc: Vec::new(),
             stride: 1,
             pending: (0.0, 0),
             text: String::new(),
             tokens: Vec::new(),
             revision: 0,
-        };
-        let first = default_text(lab.corpus.text());
-        lab.set_text(&first)?;
-        Ok(lab)
+        }
     }
 
     pub fn corpus(&self) -> &CorpusChoice {
@@ -147,7 +194,9 @@ impl TextLab {
     }
 
     pub fn model(&self) -> &CharModel {
-        self.trainer.model()
+        self.trainer
+            .as_ref()
+            .map_or(&self.start, CharTrainer::model)
     }
 
     /// The cell the session shows (text mode trains one-layer, forward models).
@@ -156,7 +205,12 @@ impl TextLab {
     }
 
     pub fn steps(&self) -> u64 {
-        self.trainer.steps()
+        self.trainer.as_ref().map_or(0, CharTrainer::steps)
+    }
+
+    /// The opened file's name, for an opened model.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
     }
 
     pub fn revision(&self) -> u64 {
@@ -165,24 +219,42 @@ impl TextLab {
 
     /// The model's name in the page, e.g. "Character LSTM, code corpus, 300 steps".
     pub fn model_name(&self) -> String {
-        format!(
-            "Character {} on {}, {} steps",
-            self.settings.kind.name().to_ascii_uppercase(),
-            self.corpus.title(),
-            self.steps()
-        )
+        let kind = self.settings.kind.name().to_ascii_uppercase();
+        match &self.file {
+            Some(f) if self.steps() == 0 => f.clone(),
+            Some(f) => format!(
+                "{f}, trained {} more steps on {}",
+                self.steps(),
+                self.corpus.title()
+            ),
+            None => format!(
+                "Character {kind} on {}, {} steps",
+                self.corpus.title(),
+                self.steps()
+            ),
+        }
     }
 
-    /// Runs `n` training steps; the last one's report.
+    /// Runs `n` training steps; the last one's report. The first builds the trainer, which
+    /// refuses a model that cannot train on the corpus (a character it lacks, a stack).
     pub fn train(&mut self, n: usize) -> Result<Option<CharStepReport>, String> {
+        if n > 0 && self.trainer.is_none() {
+            let t = CharTrainer::new(self.start.clone(), self.corpus.text(), self.settings.train)
+                .map_err(|e| {
+                format!("This model cannot train on {}: {e}.", self.corpus.title())
+            })?;
+            self.trainer = Some(t);
+        }
+        let Some(trainer) = self.trainer.as_mut() else {
+            return Ok(None);
+        };
         let mut last = None;
         for _ in 0..n {
-            let r = self
-                .trainer
+            let r = trainer
                 .step()
                 .map_err(|e| format!("Training stopped: {e}."))?;
-            self.record(r.bpc);
             last = Some(r);
+            Self::record(&mut self.bpc, &mut self.stride, &mut self.pending, r.bpc);
         }
         if n > 0 {
             self.revision += 1;
@@ -192,22 +264,20 @@ impl TextLab {
 
     /// Keeps at most [`MAX_HISTORY`] points: when full, neighbours are averaged in pairs and
     /// each point then stands for twice as many steps.
-    fn record(&mut self, bpc: f64) {
-        self.pending.0 += bpc;
-        self.pending.1 += 1;
-        if self.pending.1 < self.stride {
+    fn record(history: &mut Vec<f32>, stride: &mut u64, pending: &mut (f64, u64), bpc: f64) {
+        pending.0 += bpc;
+        pending.1 += 1;
+        if pending.1 < *stride {
             return;
         }
-        self.bpc
-            .push((self.pending.0 / self.pending.1 as f64) as f32);
-        self.pending = (0.0, 0);
-        if self.bpc.len() >= MAX_HISTORY {
-            self.bpc = self
-                .bpc
+        history.push((pending.0 / pending.1 as f64) as f32);
+        *pending = (0.0, 0);
+        if history.len() >= MAX_HISTORY {
+            *history = history
                 .chunks(2)
                 .map(|c| c.iter().sum::<f32>() / c.len() as f32)
                 .collect();
-            self.stride *= 2;
+            *stride *= 2;
         }
     }
 
@@ -322,15 +392,13 @@ impl TextLab {
             .map_err(|e| format!("Sample: {e}."))
     }
 
-    /// Back to step 0 with the same settings (the same initial weights).
-    pub fn reset(&mut self) -> Result<(), String> {
-        let text = self.text.clone();
-        let mut fresh = Self::new(self.corpus.clone(), self.settings)?;
-        // The text stays if the new model can read it (it has the same vocabulary).
-        let _ = fresh.set_text(&text);
-        fresh.revision = self.revision + 1;
-        *self = fresh;
-        Ok(())
+    /// Back to step 0: the same initial weights (or the opened file's), the same text.
+    pub fn reset(&mut self) {
+        self.trainer = None;
+        self.bpc.clear();
+        self.stride = 1;
+        self.pending = (0.0, 0);
+        self.revision += 1;
     }
 }
 

@@ -65,7 +65,7 @@ fn training_is_recorded_and_reset_starts_from_the_same_weights() {
     assert_ne!(lab.model(), &start);
     let rev = lab.revision();
     lab.set_text("a(in)").unwrap();
-    lab.reset().unwrap();
+    lab.reset();
     assert_eq!(lab.model(), &start);
     assert_eq!((lab.steps(), lab.text()), (0, "a(in)"));
     assert!(lab.revision() > rev);
@@ -75,7 +75,12 @@ fn training_is_recorded_and_reset_starts_from_the_same_weights() {
 fn a_long_history_is_halved_not_dropped() {
     let mut lab = code_lab();
     for k in 0..5_000 {
-        lab.record(f64::from(k % 2));
+        TextLab::record(
+            &mut lab.bpc,
+            &mut lab.stride,
+            &mut lab.pending,
+            f64::from(k % 2),
+        );
     }
     assert!(lab.bpc_history().len() < MAX_HISTORY);
     assert!(lab.history_stride() >= 4);
@@ -113,4 +118,35 @@ fn the_quote_preset_finds_a_quote_unit() {
     assert!(fresh.1.abs() < 0.8, "untrained: {fresh:?}");
     let line = lab.quoted_line();
     assert!(line.contains('"') && lab.clone().set_text(&line).is_ok());
+}
+
+#[test]
+fn an_opened_model_reads_at_once_and_trains_only_on_a_corpus_it_can_read() {
+    let trained = code_lab().model().clone();
+    let mut lab = TextLab::opened(
+        trained.clone(),
+        "mine.json",
+        CorpusChoice::Builtin(Corpus::Code),
+    );
+    assert_eq!(lab.model(), &trained);
+    assert_eq!(lab.model_name(), "mine.json");
+    assert!(!lab.text().is_empty());
+    lab.train(2).unwrap();
+    assert!(lab
+        .model_name()
+        .starts_with("mine.json, trained 2 more steps"));
+    lab.reset();
+    assert_eq!(lab.model(), &trained);
+    // The English corpus has letters the code corpus (and so this model) never saw.
+    let mut other = TextLab::opened(trained, "mine.json", CorpusChoice::Builtin(Corpus::English));
+    let err = other.train(1).unwrap_err();
+    assert!(
+        err.starts_with("This model cannot train on English prose"),
+        "{err}"
+    );
+    assert_eq!(other.steps(), 0);
+    assert!(
+        !other.text().is_empty(),
+        "it still reads its own characters"
+    );
 }

@@ -20,6 +20,10 @@ use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::{Format, FormatError, ModelFile, Result};
 
+mod chars;
+
+pub use chars::{decode_char, encode_char};
+
 const MAGIC: &[u8; 4] = b"GSW1";
 
 /// The bytes of `file`.

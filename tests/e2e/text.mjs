@@ -1,0 +1,159 @@
+// Text mode (issue 12) in the release build in Chromium:
+// - the article's flowchart heads it; the heatmaps put the characters on the time axis;
+// - the quote preset trains in the page and finds a unit with |r| ≥ 0.8 (point-biserial,
+//   inside vs outside double quotes) and colours a quoted line by it;
+// - the model trained in the page, saved as JSON and as safetensors, read by
+//   `gatescope-trace --text`, gives exactly the page's numbers: the trace the page saves
+//   (embedding rows as x, every gate, c, h) and the top-5 next characters under each one;
+// - the saved file opens again (by "Open model…") in text mode with the same predictions;
+// - the unit finder ranks units for a selected span; the embedding view draws; sampling
+//   works; bad text, temperature and unit values get messages and keep the last good state.
+// Usage: node tests/e2e/text.mjs [distDir] [screenshotDir]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startServer } from './static-server.mjs';
+import { launch } from './browser.mjs';
+import { repo } from './reference.mjs';
+import { args, check, finish } from './suite.mjs';
+
+const { dist, shots } = args();
+const cli = path.join(repo, 'target/debug/gatescope-trace');
+if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--quiet', '--bin', 'gatescope-trace'], { cwd: repo, stdio: 'inherit' });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatescope-text-'));
+
+const server = await startServer(dist);
+const browser = await launch();
+const context = await browser.newContext({ acceptDownloads: true });
+const page = await context.newPage({ viewport: { width: 1366, height: 768 } });
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+
+async function save(name) {
+  const download = page.waitForEvent('download', { timeout: 15000 });
+  await page.getByRole('button', { name, exact: true }).click();
+  const d = await download;
+  const file = path.join(dir, d.suggestedFilename());
+  await d.saveAs(file);
+  return { name: d.suggestedFilename(), file };
+}
+
+/** The Karpathy view: each column's character and its top-5 as [[char, percent], …]. */
+const columns = () => page.locator('.kcol').evaluateAll((cols) => cols.map((c) => ({
+  ch: c.querySelector('.kchar').textContent,
+  next: [...c.querySelectorAll('.knext li')].map((li) => [li.querySelector('b').textContent, Number(li.textContent.slice(li.querySelector('b').textContent.length))]),
+})));
+
+// ---- open text mode: flowchart, characters on the time axis ----
+await page.getByRole('button', { name: 'Open text mode' }).click();
+const flow = page.getByRole('navigation', { name: "The article's pipeline" });
+await flow.waitFor({ timeout: 5000 });
+const stages = await flow.locator('.flow-zh').allTextContents();
+check(JSON.stringify(stages) === JSON.stringify(['输入序列', '嵌入层', '长程记忆模块', '传统神经网络', '输出层']),
+  `the article's flowchart heads text mode (${stages.join(' → ')})`);
+const text0 = await page.getByLabel('Text to read').inputValue();
+const axis = await page.locator('.heatmap').first().locator('.hm-times i').allTextContents();
+check(axis.length > 10 && axis.every((a) => [...a].length === 1), `the heatmaps' time axis shows characters (${axis.slice(0, 12).join('')}…)`);
+check(!(await page.getByLabel('Input sequence', { exact: true }).isVisible()), 'the number input gives way to the text box');
+
+// ---- the quote preset ----
+const t0 = Date.now();
+await page.getByRole('button', { name: 'Preset: find a unit that tracks quotes' }).click();
+await page.locator('.text-finding').waitFor({ timeout: 90000 });
+const secs = (Date.now() - t0) / 1000;
+const finding = await page.locator('.text-finding').textContent();
+const r = Number((finding.match(/r = (-?[0-9.]+)/) || [])[1]);
+const unit = Number((finding.match(/unit (\d+)/) || [])[1]);
+check(Math.abs(r) >= 0.8 && secs < 60, `the quote preset trains in ${secs.toFixed(1)} s and finds unit ${unit} with r = ${r}`);
+check(await page.getByLabel('Unit', { exact: true }).first().inputValue() === String(unit), 'the reader colours the text by that unit');
+const read = await page.getByLabel('Text to read').inputValue();
+const cols = await columns();
+check(read.includes('"') && cols.length === [...read].length, `a quoted line is read, one column per character (${cols.length})`);
+const ordered = cols.every((c) => c.next.length === 5 && c.next.every((n, k) => k === 0 || n[1] <= c.next[k - 1][1]));
+check(ordered, 'every character has 5 next characters, most likely first');
+await page.locator('.karpathy').scrollIntoViewIfNeeded();
+await page.screenshot({ path: path.join(shots, 'text-karpathy-1366x768.png') });
+
+// ---- saved, read by the CLI: the same numbers ----
+const model = await save('Save text model JSON');
+const st = await save('Save text model safetensors');
+const trace = await save('Save trace JSON');
+check(model.name.includes('lstm') && model.name.includes('300-steps'), `file names carry the cell and the steps (${model.name}, ${st.name})`);
+const cliJson = JSON.parse(execFileSync(cli, ['--model', model.file, '--text', read]).toString());
+const cliSt = execFileSync(cli, ['--model', st.file, '--text', read]).toString();
+check(JSON.stringify(JSON.parse(cliSt)) === JSON.stringify(cliJson), 'the JSON and the safetensors file print the same');
+const pageTrace = JSON.parse(fs.readFileSync(trace.file, 'utf8'));
+const same = ['x', 'i', 'f', 'g', 'o', 'c', 'h'].every((k) => JSON.stringify(pageTrace[k]) === JSON.stringify(cliJson[k]));
+check(same, `the CLI's trace of the saved model equals the page's, every value (${cliJson.steps} steps × ${cliJson.hidden_size} units, x = the embedding rows)`);
+const visible = (ch) => ({ ' ': '␣', '\n': '↵', '\t': '⇥' }[ch] || ch);
+const nextOk = cliJson.next.length === cols.length && cliJson.next.every((row, t) => row.every((n, k) => visible(n.char) === cols[t].next[k][0]
+  && Math.round(100 * n.p) === cols[t].next[k][1]));
+check(nextOk, `and its top-5 next characters are the page's, in order, with the page's percentages (${cliJson.next[0].map((n) => `${n.char} ${n.p.toFixed(3)}`).join(', ')})`);
+check(JSON.stringify(cliJson.tokens) === JSON.stringify([...read]), 'the CLI lists the characters as tokens');
+
+// ---- bad input keeps the last good state ----
+const box = page.getByLabel('Text to read');
+await box.fill(`${read}☃`);
+const msg = await page.locator('#text-read-error').textContent();
+check(msg.includes('☃') && (await columns()).length === cols.length, `a character the corpus never had: "${msg.slice(0, 90)}…", the last text stays shown`);
+await box.fill('');
+check((await page.locator('#text-read-error').textContent()).includes('at least one'), 'empty text gets a message');
+await box.fill(read);
+await page.getByLabel('Temperature').fill('hot');
+await page.getByRole('button', { name: 'Generate text' }).click();
+check((await page.locator('.text-sample .text-error').textContent()).includes('Temperature must be'), 'a bad temperature gets a message');
+await page.getByLabel('Temperature').fill('0.8');
+await page.getByRole('button', { name: 'Generate text' }).click();
+const sampled = await page.getByLabel('Generated text').textContent();
+check([...sampled].length > 200, `sampling at 0.8 writes text (${JSON.stringify(sampled.slice(0, 60))}…)`);
+const unitBox = page.getByRole('region', { name: 'Text coloured by a unit' }).getByLabel('Unit');
+await unitBox.fill('999');
+await unitBox.press('Tab');
+check((await page.locator('.karpathy .text-error').textContent()).includes('Unit must be'), 'a unit that does not exist gets a message');
+await unitBox.fill(String(unit));
+await unitBox.press('Tab');
+
+// ---- unit finder ----
+const q1 = read.indexOf('"');
+const q2 = read.indexOf('"', q1 + 1);
+await box.evaluate((el, [a, b]) => { el.focus(); el.setSelectionRange(a, b); el.dispatchEvent(new Event('select')); }, [q1 + 1, q2]);
+const finder = page.getByRole('region', { name: 'Unit finder' });
+await finder.locator('.finder-list button').first().waitFor({ timeout: 5000 });
+const ranked = await finder.locator('.finder-list button').allTextContents();
+check(ranked.length === 8, `selecting a quoted string ranks the units (${ranked.slice(0, 3).join('; ')})`);
+await finder.locator('.finder-list button').nth(1).click();
+const second = Number(ranked[1].match(/Unit (\d+)/)[1]);
+check(await unitBox.inputValue() === String(second), `clicking a ranked unit colours the text by it (unit ${second})`);
+await finder.scrollIntoViewIfNeeded();
+await page.screenshot({ path: path.join(shots, 'text-unit-finder-1366x768.png') });
+
+// ---- embedding view ----
+const emb = page.locator('.embedding-view canvas');
+await emb.scrollIntoViewIfNeeded();
+const inked = await emb.evaluate((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let k = 0; k < d.length; k += 4) if (d[k] < 200 || d[k + 1] < 200) n += 1;
+  return n;
+});
+check(inked > 500, `the embedding view draws the characters (${inked} inked pixels)`);
+await page.screenshot({ path: path.join(shots, 'text-embedding-1366x768.png') });
+
+// ---- the saved model opens again, in text mode, with the same predictions ----
+const before = await columns();
+await page.getByRole('button', { name: 'Back to numbers' }).click();
+await page.locator('#open-model').setInputFiles(model.file);
+await page.getByText('it opened in text mode').waitFor({ timeout: 10000 });
+await page.getByLabel('Text to read').fill(read);
+await page.waitForTimeout(300);
+const after = await columns();
+check(JSON.stringify(after) === JSON.stringify(before), `the saved file opens in text mode and predicts the same (${after.length} columns)`);
+
+check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
+await browser.close();
+server.close();
+finish('text mode');
