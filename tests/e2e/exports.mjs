@@ -3,18 +3,14 @@
 // JSON") and the same input and interventions; file names carry the cell and the step count.
 // Usage: node tests/e2e/exports.mjs [distDir]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { repo } from './reference.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, cliAndDownloads, finish } from './suite.mjs';
 
 const { dist } = args();
-const cli = path.join(repo, 'target/debug/gatescope-trace');
-if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--quiet', '--bin', 'gatescope-trace'], { cwd: repo, stdio: 'inherit' });
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatescope-exports-'));
+const { cli, dir, saver } = await cliAndDownloads('gatescope-exports-');
 
 const server = await startServer(dist);
 const browser = await launch();
@@ -25,15 +21,7 @@ page.on('pageerror', (e) => errors.push(String(e)));
 await page.goto(`http://127.0.0.1:${server.address().port}/`);
 await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
 
-/** Clicks a save button and returns the downloaded file's name and bytes. */
-async function save(name) {
-  const download = page.waitForEvent('download', { timeout: 15000 });
-  await page.getByRole('button', { name, exact: true }).click();
-  const d = await download;
-  const file = path.join(dir, d.suggestedFilename());
-  await d.saveAs(file);
-  return { name: d.suggestedFilename(), bytes: fs.readFileSync(file), file };
-}
+const save = saver(page);
 
 async function roundTrip(label, input, cliArgs, wantName) {
   const model = await save('Save JSON');

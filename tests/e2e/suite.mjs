@@ -25,3 +25,22 @@ export function finish(name) {
   console.log(failures ? `\n${failures} check(s) failed` : `\nall ${name} checks passed`);
   process.exit(failures ? 1 : 0);
 }
+
+/** The CLI (`target/debug/gatescope-trace`), built if missing, and a fresh temp directory
+ *  for downloads; `saver(page)` clicks a button and returns the downloaded file. */
+export async function cliAndDownloads(prefix) {
+  const { execFileSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const cli = path.join(repo, 'target/debug/gatescope-trace');
+  if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--quiet', '--bin', 'gatescope-trace'], { cwd: repo, stdio: 'inherit' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const saver = (page) => async (name) => {
+    const download = page.waitForEvent('download', { timeout: 15000 });
+    await page.getByRole('button', { name, exact: true }).click();
+    const d = await download;
+    const file = path.join(dir, d.suggestedFilename());
+    await d.saveAs(file);
+    return { name: d.suggestedFilename(), bytes: fs.readFileSync(file), file };
+  };
+  return { cli, dir, saver };
+}

@@ -10,18 +10,14 @@
 //   works; bad text, temperature and unit values get messages and keep the last good state.
 // Usage: node tests/e2e/text.mjs [distDir] [screenshotDir]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { repo } from './reference.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, cliAndDownloads, finish } from './suite.mjs';
 
 const { dist, shots } = args();
-const cli = path.join(repo, 'target/debug/gatescope-trace');
-if (!fs.existsSync(cli)) execFileSync('cargo', ['build', '--quiet', '--bin', 'gatescope-trace'], { cwd: repo, stdio: 'inherit' });
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatescope-text-'));
+const { cli, saver } = await cliAndDownloads('gatescope-text-');
 
 const server = await startServer(dist);
 const browser = await launch();
@@ -33,14 +29,7 @@ page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 await page.goto(`http://127.0.0.1:${server.address().port}/`);
 await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
 
-async function save(name) {
-  const download = page.waitForEvent('download', { timeout: 15000 });
-  await page.getByRole('button', { name, exact: true }).click();
-  const d = await download;
-  const file = path.join(dir, d.suggestedFilename());
-  await d.saveAs(file);
-  return { name: d.suggestedFilename(), file };
-}
+const save = saver(page);
 
 /** The Karpathy view: each column's character and its top-5 as [[char, percent], …]. */
 const columns = () => page.locator('.kcol').evaluateAll((cols) => cols.map((c) => ({
