@@ -219,8 +219,13 @@ pub fn HeatmapPanel(
             let scalar = tr.input_size() == 1 && t_len <= 40;
             let now = current.get();
             // Characters are narrow: more of them fit than numbers.
+            // About 12 px per character label, whatever the panel's width.
+            let fit = size
+                .get()
+                .map_or(12, |(w, _)| (w / 12.0) as usize)
+                .clamp(6, 60);
             let most = match (&chars, t_len <= 40) {
-                (Some(_), _) => 40,
+                (Some(_), _) => fit,
                 (None, true) => 12,
                 (None, false) => 6,
             };
@@ -238,7 +243,8 @@ pub fn HeatmapPanel(
                     let (is_now, is_future) = (t == now, t > now);
                     view! {
                         <span style=left class:current=is_now class:future=is_future>
-                            <b>{number}</b>
+                            // A blank number keeps the character on its own line.
+                            <b>{number.map_or_else(|| "\u{a0}".to_string(), |n| n.to_string())}</b>
                             {xt.map(|v| view! { <i>{v}</i> })}
                         </span>
                     }

@@ -25,6 +25,7 @@ mod sequence_input;
 mod step_explainer;
 mod step_vectors;
 mod teach_menu;
+mod text_compare;
 mod text_flowchart;
 mod text_mode;
 mod text_reader;

@@ -308,6 +308,7 @@ pub fn TextModePanel() -> impl IntoView {
                 <super::text_training::TextTraining />
                 <super::text_reader::TextReader />
                 <super::embedding_view::EmbeddingView />
+                <super::text_compare::TextCompareView />
             })}
         </section>
     }

@@ -17,6 +17,7 @@ pub mod selection;
 pub mod session;
 pub mod teach;
 pub mod teaching;
+pub mod text_compare;
 pub mod text_lab;
 pub mod training;
 pub mod view_options;

@@ -132,6 +132,18 @@ const inked = await emb.evaluate((c) => {
 check(inked > 500, `the embedding view draws the characters (${inked} inked pixels)`);
 await page.screenshot({ path: path.join(shots, 'text-embedding-1366x768.png') });
 
+// ---- the same treatment for an LSTM, a GRU and an RNN ----
+await page.getByRole('button', { name: 'Train an LSTM, a GRU and an RNN the same way' }).click();
+await page.getByText('Done: 300 steps each.').waitFor({ timeout: 120000 });
+const table = await page.locator('.text-compare-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+check(table.length === 3 && table.map((r) => r[0]).join() === 'LSTM,GRU,RNN', `the comparison measures three cells (${table.map((r) => r.join(' ')).join('; ')})`);
+check(table[0][2] === String(unit) && Number(table[0][3]) === Number(r.toFixed(2)),
+  "the LSTM trained the same way is the preset's: same unit, same r");
+const hs = await page.locator('.text-compare [role=img]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+check(hs.length === 3, `each one's h on the text read is drawn (${hs.join('; ')})`);
+await page.locator('.text-compare').scrollIntoViewIfNeeded();
+await page.screenshot({ path: path.join(shots, 'text-compare-1366x768.png') });
+
 // ---- the saved model opens again, in text mode, with the same predictions ----
 const before = await columns();
 await page.getByRole('button', { name: 'Back to numbers' }).click();
