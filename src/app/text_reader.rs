@@ -151,8 +151,13 @@ pub fn TextReader() -> impl IntoView {
                         .next
                         .into_iter()
                         .map(|(ch, p)| {
-                            let opacity = format!("opacity: {:.2}", 0.35 + 0.65 * p.clamp(0.0, 1.0));
-                            view! { <li style=opacity><b>{ch}</b>{format!("{:.0}", 100.0 * p)}</li> }
+                            // The probability as a bar behind the text (not as faded ink,
+                            // which would fail contrast for the unlikely ones).
+                            let pct = 100.0 * p.clamp(0.0, 1.0);
+                            let bar = format!(
+                                "background: linear-gradient(to right, #cfe0f5 {pct:.0}%, transparent {pct:.0}%)"
+                            );
+                            view! { <li style=bar><b>{ch}</b>{format!("{:.0}", 100.0 * p)}</li> }
                         })
                         .collect_view();
                     view! {

@@ -93,6 +93,14 @@ try {
   await audit(page, 'training view (after Train, Pause, Show the LSTM)');
   await page.getByRole('button', { name: 'Seed article example' }).click();
 
+  await page.getByRole('button', { name: 'Open text mode' }).click();
+  await page.getByRole('button', { name: 'Preset: find a unit that tracks quotes' }).click();
+  await page.locator('.text-finding').waitFor({ timeout: 60000 });
+  await page.getByLabel('Text to read').evaluate((el) => { el.focus(); el.setSelectionRange(5, 20); el.dispatchEvent(new Event('select')); });
+  await page.locator('.finder-list button').first().waitFor();
+  await audit(page, 'text mode (after the quote preset, with the unit finder)');
+  await page.getByRole('button', { name: 'Back to numbers' }).click();
+
   const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const phone = await phoneContext.newPage();
   phone.on('pageerror', (e) => errors.push(String(e)));
