@@ -235,8 +235,8 @@ pub fn TextTraining() -> impl IntoView {
                     aria-label=move || if tm.running.get() { "Pause text training" } else { "Train the text model" }>
                     {move || if tm.running.get() { "❚❚ Pause" } else { "▶ Train" }}
                 </button>
-                <button type="button" on:click=step>"Step"</button>
-                <button type="button" on:click=reset title="Back to step 0, same initial weights">"Reset"</button>
+                <button type="button" on:click=step aria-label="Step text training">"Step"</button>
+                <button type="button" on:click=reset aria-label="Reset text training" title="Back to step 0, same initial weights">"Reset"</button>
             </div>
             <p class="text-row">
                 <button type="button" on:click=move |_| save(false) title="PyTorch names (embedding.weight, lstm.weight_ih_l0, fc.weight, …) and the vocabulary, as JSON">"Save text model JSON"</button>

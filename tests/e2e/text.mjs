@@ -154,6 +154,21 @@ await page.waitForTimeout(300);
 const after = await columns();
 check(JSON.stringify(after) === JSON.stringify(before), `the saved file opens in text mode and predicts the same (${after.length} columns)`);
 
+// ---- a pasted corpus: too long is refused, odd characters are fine ----
+const stats0 = await page.locator('.text-stats').textContent();
+await page.getByLabel('Corpus').selectOption('paste');
+await page.getByLabel(/Your corpus/).fill('x'.repeat(70000));
+await page.getByRole('button', { name: 'Use this corpus' }).click();
+const tooLong = await page.locator('.text-mode > .text-error').textContent();
+check(tooLong.includes('65536') && (await page.locator('.text-stats').textContent()) === stats0,
+  `a 70 000-character paste: "${tooLong.slice(0, 80)}", the model stays`);
+await page.getByLabel(/Your corpus/).fill('a\u0000b ("c") [d]\n\t"e"');
+await page.getByRole('button', { name: 'Use this corpus' }).click();
+await page.getByRole('button', { name: 'Step text training' }).click();
+const pasted = await page.locator('.text-stats').textContent();
+check(pasted.startsWith('Step 1 ') && (await page.locator('.text-mode > .text-error').count()) === 0,
+  `a corpus with control characters trains (${pasted.slice(0, 40)}…)`);
+
 check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
 await browser.close();
 server.close();
