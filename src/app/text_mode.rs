@@ -185,12 +185,15 @@ pub fn step_labels(
     steps: usize,
 ) -> Option<Arc<Vec<String>>> {
     let tm = tm?;
-    let id = session.with(Session::model_id);
-    tm.shown.with(|s| {
-        s.as_ref()
-            .filter(|(of, labels)| *of == id && labels.len() == steps)
-            .map(|(_, labels)| labels.clone())
-    })
+    // `try_`: table writes may run deferred, after the app is gone.
+    let id = session.try_with(Session::model_id)?;
+    tm.shown
+        .try_with(|s| {
+            s.as_ref()
+                .filter(|(of, labels)| *of == id && labels.len() == steps)
+                .map(|(_, labels)| labels.clone())
+        })
+        .flatten()
 }
 
 /// Provides [`TextMode`] and runs its training loop.

@@ -65,6 +65,8 @@ pub fn ValueTable(
         table_steps(t_len, h, page_end.min(t_len.saturating_sub(1)), w)
     });
     let (written, set_written) = signal(0u32);
+    let text_mode = use_context::<super::text_mode::TextMode>();
+    let session = use_context::<super::SessionRead>();
     // Writes the table for the current trace and window. It may run deferred, after its
     // component is gone, so it only reads through `try_` accessors.
     let write = move || {
@@ -91,7 +93,15 @@ pub fn ValueTable(
             } else {
                 caption
             };
-            Some(value_table_html(&caption, values, steps.clone()))
+            let labels = session.and_then(|super::SessionRead(s)| {
+                super::text_mode::step_labels(text_mode, s, t_len)
+            });
+            Some(value_table_html(
+                &caption,
+                values,
+                steps.clone(),
+                labels.as_deref().map(Vec::as_slice),
+            ))
         });
         div.set_inner_html(&html.flatten().unwrap_or_default());
         set_written.try_update(|n| *n = n.wrapping_add(1));

@@ -48,6 +48,10 @@ const text0 = await page.getByLabel('Text to read').inputValue();
 const axis = await page.locator('.heatmap').first().locator('.hm-times i').allTextContents();
 check(axis.length > 10 && axis.every((a) => [...a].length === 1), `the heatmaps' time axis shows characters (${axis.slice(0, 12).join('')}…)`);
 check(!(await page.getByLabel('Input sequence', { exact: true }).isVisible()), 'the number input gives way to the text box');
+await page.locator('details.value-table > summary', { hasText: /^Values of Hidden state h$/ }).click();
+const heads = await page.getByRole('table', { name: 'Hidden state h', exact: true }).locator('thead th[data-t] q').allTextContents();
+check(heads.length > 10 && heads.join('').startsWith([...text0].slice(0, 5).map((c) => (c === ' ' ? '␣' : c)).join('')),
+  `the value tables name each step's character (${heads.slice(0, 8).join(' ')} …)`);
 
 // ---- the quote preset ----
 const t0 = Date.now();
