@@ -134,13 +134,17 @@ pub fn TextTraining() -> impl IntoView {
                     .take(20)
                     .copied()
                     .collect::<Vec<_>>();
-                let bpc = if recent.is_empty() {
-                    "—".to_string()
+                let (loss, bpc) = if recent.is_empty() {
+                    ("—".to_string(), "—".to_string())
                 } else {
-                    format!("{:.2}", recent.iter().sum::<f32>() / recent.len() as f32)
+                    let b = recent.iter().sum::<f32>() / recent.len() as f32;
+                    (
+                        format!("{:.3}", b * std::f32::consts::LN_2),
+                        format!("{b:.2}"),
+                    )
                 };
                 format!(
-                    "Step {} · {bpc} bits per character (uniform guessing: {:.2}) · {} parameters",
+                    "Step {} · loss {loss} nats, {bpc} bits per character (uniform guessing: {:.2}) · {} parameters",
                     l.steps(),
                     (l.model().vocab_size() as f64).log2(),
                     l.model().num_params()
@@ -180,7 +184,7 @@ pub fn TextTraining() -> impl IntoView {
 
     let temperature = RwSignal::new("0.8".to_string());
     let sample = RwSignal::new(None::<Result<String, String>>);
-    let generate = move |_| {
+    let generate = move |_: ()| {
         let t = temperature.get_untracked();
         let result = match t.trim().parse::<f32>() {
             Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => tm.lab.with_untracked(|l| {
@@ -198,6 +202,13 @@ pub fn TextTraining() -> impl IntoView {
         };
         sample.set(Some(result));
     };
+    // A sample on show follows the model as it learns (each time the views are refreshed).
+    Effect::new(move |_| {
+        tm.pushed.track();
+        if sample.with_untracked(|s| matches!(s, Some(Ok(_)))) {
+            generate(());
+        }
+    });
 
     let corpus_options = Corpus::ALL
         .iter()
@@ -271,7 +282,7 @@ pub fn TextTraining() -> impl IntoView {
                 <input id="text-temperature" type="text" inputmode="decimal" size="4"
                     prop:value=move || temperature.get()
                     on:change=move |ev| temperature.set(event_target_value(&ev)) />
-                <button type="button" on:click=generate>"Generate text"</button>
+                <button type="button" on:click=move |_| generate(())>"Generate text"</button>
                 {move || sample.get().map(|r| match r {
                     Ok(s) => view! { <pre class="text-sampled" aria-label="Generated text">{s}</pre> }.into_any(),
                     Err(e) => view! { <p class="text-error" role="alert">{e}</p> }.into_any(),

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
 import { args, check, cliAndDownloads, finish } from './suite.mjs';
+import { openTables, repo } from './reference.mjs';
 
 const { dist, shots } = args();
 const { cli, saver } = await cliAndDownloads('gatescope-text-');
@@ -157,6 +158,29 @@ await page.getByLabel('Text to read').fill(read);
 await page.waitForTimeout(300);
 const after = await columns();
 check(JSON.stringify(after) === JSON.stringify(before), `the saved file opens in text mode and predicts the same (${after.length} columns)`);
+
+// ---- a model in PyTorch's layout (nn.Embedding + nn.LSTM + nn.Linear) opens and reads as
+// float64 says (crates/gatescope-formats/tests/data/char, made by make.py beside it) ----
+{
+  const fixtures = path.join(repo, 'crates/gatescope-formats/tests/data/char');
+  const want = JSON.parse(fs.readFileSync(path.join(fixtures, 'char_expected.json'), 'utf8')).char_lstm;
+  await page.getByRole('button', { name: 'Back to numbers' }).click();
+  await page.locator('#open-model').setInputFiles(path.join(fixtures, 'char_lstm.safetensors'));
+  await page.getByText('it opened in text mode').waitFor({ timeout: 10000 });
+  await page.getByLabel('Text to read').fill(want.text);
+  await page.waitForTimeout(300);
+  const got = await columns();
+  let worst = 0;
+  const topOk = got.length === want.probs.length && got.every((c, t) => {
+    const order = want.probs[t].map((p, id) => [p, id]).sort((a, b) => b[0] - a[0]).slice(0, 5);
+    return order.every(([p, id], k) => visible(want.vocab[id]) === c.next[k][0] && Math.round(100 * p) === c.next[k][1]);
+  });
+  await openTables(page);
+  const cells = await page.getByRole('table', { name: 'Hidden state h', exact: true }).locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((d) => Number(d.textContent))));
+  cells.forEach((row, u) => row.forEach((v, t) => { worst = Math.max(worst, Math.abs(v - want.h[t][u])); }));
+  check(cells.length === 4 && cells[0].length === want.text.length && topOk && worst < 5e-4, `a PyTorch-layout LSTM file opens in text mode: top-5 next characters as float64 says, h within ${worst.toExponential(1)} of float64 at 4 digits (${cells.length} units × ${cells[0]?.length} steps)`);
+}
 
 // ---- a pasted corpus: too long is refused, odd characters are fine ----
 const stats0 = await page.locator('.text-stats').textContent();
