@@ -26,12 +26,81 @@ pub fn StepVectors(
             .map(|&s| view! { <VectorRow series=s trace=trace /> })
             .collect_view()
     };
+    let holder = NodeRef::<leptos::html::Div>::new();
+    let session = use_context::<super::SessionRead>();
+    let save = move |_| {
+        let (Some(div), Some(super::SessionRead(s))) = (holder.get_untracked(), session) else {
+            return;
+        };
+        let step = current.get_untracked() + 1;
+        let Some(name) = s.try_with_untracked(|s| {
+            super::open_model::view_file_name(s, &format!("bars-at-step-{step}"), "png")
+        }) else {
+            return;
+        };
+        if let Some(url) = rows_png(&div) {
+            let _ = super::open_model::download_url(&name, &url);
+        }
+    };
     view! {
         <section class="step-vectors" aria-label="Values at the current step">
             <h2>"At step t = "{move || current.get() + 1}</h2>
-            <div class="vec-rows">{rows}</div>
+            <div class="vec-rows" node_ref=holder>{rows}</div>
+            <button type="button" class="png-save" title="Save these bars as a PNG image" on:click=save>
+                "PNG"<span class="sr-only">" of the values at the current step"</span>
+            </button>
         </section>
     }
+}
+
+/// The rows' canvases stacked into one image, each with its quantity's symbol on the left;
+/// a data URL.
+fn rows_png(rows: &web_sys::HtmlDivElement) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    const LABEL: f64 = 28.0;
+    let doc = web_sys::window()?.document()?;
+    let list = rows.query_selector_all(".vec-row").ok()?;
+    let mut parts = Vec::new();
+    for k in 0..list.length() {
+        let row = list.item(k)?.dyn_into::<web_sys::Element>().ok()?;
+        let canvas = row
+            .query_selector("canvas")
+            .ok()??
+            .dyn_into::<web_sys::HtmlCanvasElement>()
+            .ok()?;
+        let sym = row
+            .query_selector(".sym")
+            .ok()?
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        parts.push((sym, canvas));
+    }
+    let width = parts.iter().map(|(_, c)| c.width()).max()? as f64 + LABEL;
+    let height: f64 = parts.iter().map(|(_, c)| f64::from(c.height()) + 4.0).sum();
+    let out = doc
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    out.set_width(width as u32);
+    out.set_height(height as u32);
+    let ctx = out
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<web_sys::CanvasRenderingContext2d>()
+        .ok()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, width, height);
+    ctx.set_fill_style_str("#1d2330");
+    ctx.set_font("italic bold 18px serif");
+    let mut y = 0.0;
+    for (sym, c) in &parts {
+        let h = f64::from(c.height());
+        let _ = ctx.fill_text(sym, 6.0, y + h / 2.0 + 6.0);
+        let _ = ctx.draw_image_with_html_canvas_element(c, LABEL, y);
+        y += h + 4.0;
+    }
+    out.to_data_url().ok()
 }
 
 #[component]

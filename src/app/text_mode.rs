@@ -285,7 +285,7 @@ pub fn TextModePanel() -> impl IntoView {
     };
     view! {
         <section class="text-mode" aria-label="Text mode">
-            <div class="compare-head">
+            <div class="text-head">
                 <h2>"Text mode: characters in, next character out"</h2>
                 {move || if open.get() {
                     view! { <button type="button" on:click=close>"Back to numbers"</button> }.into_any()

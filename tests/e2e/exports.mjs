@@ -62,6 +62,15 @@ await page.getByRole('img', { name: 'Forget gate f', exact: true }).waitFor();
 const png = await save('PNG of Forget gate f');
 check(png.name.endsWith('-forget-gate-f.png') && png.name.includes('lstm') && png.bytes.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
   `a heatmap saves as a PNG image (${png.name}, ${png.bytes.length} bytes)`);
+const PNG = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+for (const [button, ending] of [
+  ['PNG of Line chart', '-line-chart.png'],
+  ['PNG of the values at the current step', '-bars-at-step-'],
+]) {
+  const f = await save(button);
+  check(f.name.includes(ending) && f.bytes.subarray(0, 8).equals(PNG) && f.bytes.length > 2000,
+    `"${button}" saves a PNG image (${f.name}, ${f.bytes.length} bytes)`);
+}
 const svg = await save('SVG of the cell diagram');
 const text = svg.bytes.toString('utf8');
 check(svg.name.endsWith('-cell-diagram.svg') && text.startsWith('<svg') && text.includes('xmlns="http://www.w3.org/2000/svg"') && text.includes('<style>') && text.includes('cd-box'),
