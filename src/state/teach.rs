@@ -3,7 +3,7 @@
 //! list the stylesheet matches with `~=`), so hiding costs no view code.
 
 /// The parts of the page a teacher can hide: (key in links and `data-hide`, checkbox label).
-pub const PARTS: [(&str, &str); 13] = [
+pub const PARTS: [(&str, &str); 15] = [
     ("input", "Hide the input field"),
     ("editor", "Hide the step editor"),
     ("transport", "Hide the transport"),
@@ -17,6 +17,8 @@ pub const PARTS: [(&str, &str); 13] = [
     ("interventions", "Hide the interventions"),
     ("bars", "Hide the bars of the current step"),
     ("chart", "Hide the line chart"),
+    ("lessons", "Hide the lessons"),
+    ("text", "Hide text mode"),
 ];
 
 /// Hidden parts and presenter mode.
