@@ -39,6 +39,14 @@ impl CorpusChoice {
             CorpusChoice::Pasted(_) => "your text",
         }
     }
+
+    /// A one-word name: the built-in corpus's id, or `pasted`.
+    pub fn id(&self) -> &str {
+        match self {
+            CorpusChoice::Builtin(c) => c.id(),
+            CorpusChoice::Pasted(_) => "pasted",
+        }
+    }
 }
 
 /// The model's shape and the training settings. Defaults: an LSTM, H = 32, E = 16, seed 0;
@@ -217,7 +225,8 @@ impl TextLab {
         self.revision
     }
 
-    /// The model's name in the page, e.g. "Character LSTM, code corpus, 300 steps".
+    /// The model's name in the page, short enough for the top bar: "Text LSTM (code), 300
+    /// steps".
     pub fn model_name(&self) -> String {
         let kind = self.settings.kind.name().to_ascii_uppercase();
         match &self.file {
@@ -227,11 +236,7 @@ impl TextLab {
                 self.steps(),
                 self.corpus.title()
             ),
-            None => format!(
-                "Character {kind} on {}, {} steps",
-                self.corpus.title(),
-                self.steps()
-            ),
+            None => format!("Text {kind} ({}), {} steps", self.corpus.id(), self.steps()),
         }
     }
 

@@ -363,7 +363,16 @@ pub fn draw_log_lines<DB: DrawingBackend>(
         .y_desc(y_desc)
         .x_labels(step_label_count(t_len, area.dim_in_pixel().0))
         .x_label_formatter(&whole_steps)
-        .y_label_formatter(&|y| format!("{y:.0e}"))
+        // Plain numbers over a few decades (bits per character: 0.5 to 6); powers of ten
+        // over many (gradient norms). Few labels: a log axis crowds them at the top.
+        .y_labels(if hi / lo <= 1e3 { 5 } else { 10 })
+        .y_label_formatter(&|y| {
+            if hi / lo <= 1e3 {
+                crate::viz::format_compact(*y, 2)
+            } else {
+                format!("{y:.0e}")
+            }
+        })
         .light_line_style(RGBColor(236, 236, 236))
         .label_style((SANS, ink.text - 1))
         .axis_desc_style((SANS, ink.text))
