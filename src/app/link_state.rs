@@ -61,6 +61,7 @@ struct Sources {
     weights: RwSignal<Option<(u64, String)>>,
     teach: RwSignal<crate::state::teach::Teach>,
     views: super::Views,
+    text: Option<super::text_mode::TextMode>,
 }
 
 impl Sources {
@@ -79,6 +80,7 @@ impl Sources {
             weights,
             teach,
             views: expect_context(),
+            text: use_context(),
         }
     }
 }
@@ -91,6 +93,10 @@ fn write_now(src: Sources) -> Option<()> {
         unit: src.unit.try_get_untracked()?,
         teach: src.teach.try_get_untracked()?,
         views: src.views.options_untracked()?,
+        text: src.text.and_then(|tm| {
+            let id = src.session.try_with_untracked(Session::model_id)?;
+            tm.recipe_untracked(id)
+        }),
     };
     let pairs = src.session.try_with_untracked(|s| {
         let id = s.model_id();
@@ -136,6 +142,10 @@ pub fn use_link_writer() {
         src.selection.track();
         src.unit.track();
         src.views.track();
+        if let Some(tm) = src.text {
+            tm.pushed.track();
+            tm.target.track();
+        }
         if pending.with_value(Option::is_some) {
             return;
         }

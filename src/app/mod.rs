@@ -222,6 +222,7 @@ pub fn App() -> impl IntoView {
     let (session, set_session) = signal(initial);
     let (selection, set_selection) = signal(at.selection);
     let link_teach = link.teach.clone();
+    let link_text = (link.text, link.read.clone());
     let views = Views::new(&link.views);
     let (link_notes, set_link_notes) = signal(link_notes);
     // A trained or opened model's weights come unpacked from the worker, a moment later.
@@ -262,7 +263,10 @@ pub fn App() -> impl IntoView {
     ));
     provide_context(link_state::LinkWeights(RwSignal::new(None)));
     provide_context(teach_menu::TeachState(RwSignal::new(link_teach)));
-    text_mode::provide_text_mode();
+    let tm = text_mode::provide_text_mode();
+    if let (Some(recipe), read) = link_text {
+        tm.start_recipe(recipe, read, set_session);
+    }
     teach_menu::use_teach_root();
     link_state::use_link_writer();
     link_state::use_weight_packer();

@@ -13,6 +13,7 @@ use super::{SessionRead, SessionWrite};
 use crate::model::text::CharModel;
 use crate::model::Series;
 use crate::state::text_lab::{CorpusChoice, TextLab, TextSettings, QUOTE_PRESET_STEPS};
+use crate::state::text_link::TextRecipe;
 use crate::state::Session;
 
 /// How long a frame may train, in ms (the rest of the frame paints).
@@ -39,6 +40,8 @@ pub struct TextMode {
     pub series: RwSignal<Series>,
     /// What the quote preset found, in a sentence.
     pub finding: RwSignal<Option<String>>,
+    /// A link's text, read once its model is trained.
+    pub pending_text: RwSignal<Option<String>>,
 }
 
 impl TextMode {
@@ -52,6 +55,7 @@ impl TextMode {
             target: RwSignal::new(None),
             series: RwSignal::new(Series::H),
             finding: RwSignal::new(None),
+            pending_text: RwSignal::new(None),
         }
     }
 
@@ -68,26 +72,84 @@ impl TextMode {
         self.running.set(true);
     }
 
-    /// After the preset: reads a quoted line and colours it by the unit whose h best
-    /// separates inside-quotes characters over the whole corpus.
-    fn finish_preset(self, session: WriteSignal<Session>, unit: RwSignal<usize>) {
+    /// After training to a target (the quote preset, or a link's recipe): reads the link's
+    /// text if there is one, else (for the quote preset) a quoted line; for the quote preset,
+    /// says which unit tracks quotes, and colours by it unless a link chose the unit.
+    fn finish_training(self, session: WriteSignal<Session>, unit: RwSignal<usize>) {
+        let pending = self.pending_text.try_update(Option::take).flatten();
+        let from_link = pending.is_some();
         let found = self.lab.try_update(|l| {
             let l = l.as_mut()?;
-            let line = l.quoted_line();
-            let _ = l.set_text(&line);
-            Some((l.quote_unit(), l.steps()))
+            let quote = *l.settings() == TextSettings::quote_preset(l.settings().kind);
+            let text = pending.unwrap_or_else(|| {
+                if quote {
+                    l.quoted_line()
+                } else {
+                    l.text().to_string()
+                }
+            });
+            let failed = l.set_text(&text).err();
+            Some((quote.then(|| l.quote_unit()).flatten(), l.steps(), failed))
         });
         self.push(session, true);
-        if let Some(Some((Some((u, r)), steps))) = found {
-            unit.set(u);
-            self.series.set(Series::H);
+        let Some(Some((quote, steps, failed))) = found else {
+            return;
+        };
+        if let Some(e) = failed {
+            self.message
+                .try_set(Some(format!("The link's text cannot be read: {e}")));
+        }
+        if let Some((u, r)) = quote {
+            if !from_link {
+                unit.set(u);
+                self.series.set(Series::H);
+            }
             self.finding.set(Some(format!(
                 "After {steps} steps, unit {}'s h tells characters inside double quotes from \
                  the rest: point-biserial r = {r:.2} over the whole corpus (|r| = 1 would be a \
-                 perfect switch). Its colour below flips at each quote.",
+                 perfect switch). Its colour flips at each quote.",
                 u + 1
             )));
         }
+    }
+
+    /// Opens text mode as a link describes it: the recipe's model, trained again to its
+    /// step count (seeded: the same weights), then the link's text.
+    pub fn start_recipe(
+        self,
+        recipe: TextRecipe,
+        read: Option<String>,
+        session: WriteSignal<Session>,
+    ) {
+        self.start(
+            CorpusChoice::Builtin(recipe.corpus),
+            recipe.settings,
+            session,
+        );
+        self.pending_text.set(read);
+        self.target.set(Some(recipe.steps));
+        self.running.set(true);
+    }
+
+    /// What the link holds of text mode while it is on show: the recipe (with the step
+    /// count being trained to, if training to one) and the text read.
+    pub fn recipe_untracked(self, session_model: u64) -> Option<(TextRecipe, String)> {
+        let on_show = self
+            .shown
+            .try_with_untracked(|s| s.as_ref().is_some_and(|(id, _)| *id == session_model))?;
+        if !on_show {
+            return None;
+        }
+        let target = self.target.try_get_untracked()?;
+        let pending = self.pending_text.try_get_untracked()?;
+        self.lab
+            .try_with_untracked(|l| {
+                let l = l.as_ref()?;
+                let mut r = TextRecipe::of(l)?;
+                r.steps = target.unwrap_or(r.steps);
+                Some((r, pending.unwrap_or_else(|| l.text().to_string())))
+            })
+            .flatten()
     }
 
     /// Replaces the lab (a new corpus, new settings) and shows its model.
@@ -102,6 +164,7 @@ impl TextMode {
                 self.running.set(false);
                 self.target.set(None);
                 self.finding.set(None);
+                self.pending_text.set(None);
                 self.lab.set(Some(lab));
                 self.message.set(None);
                 self.push(session, true);
@@ -235,7 +298,7 @@ pub fn provide_text_mode() -> TextMode {
         if reached {
             tm.running.set(false);
             tm.target.set(None);
-            tm.finish_preset(set_session, unit);
+            tm.finish_training(set_session, unit);
             return;
         }
         let t = now();

@@ -21,6 +21,7 @@
 //! | `cmp` | compare mode open, with these models, e.g. `lstm,rnn` | closed |
 //! | `layer` | the layer-direction on show, 1-based | 1 |
 //! | `lesson` | the lesson and its step, `L.S` from 1 | none |
+//! | `text`, `read` | text mode: the recipe of its model and the text read (`state::text_link`); the model and input keys are then left out | numbers |
 //!
 //! Keys are written in this order; anything else is reported as unknown.
 
@@ -28,6 +29,7 @@ use super::intervention_spec::{parse as parse_spec, to_spec};
 use super::presets::format_sequence;
 use super::session::{ModelConfig, ModelSource, Session, APP_MAX_STEPS};
 use super::teach::Teach;
+use super::text_link::{check_read, TextRecipe};
 use super::view_options::{ViewOptions, KEYS as VIEW_KEYS};
 use crate::model::parse::excerpt;
 use crate::model::{parse_sequence_limited, CellKind, Intervention};
@@ -58,6 +60,9 @@ pub struct Link {
     pub teach: Teach,
     /// The chart, tables, compare mode, layer and lesson.
     pub views: ViewOptions,
+    /// Text mode's model recipe and the text read.
+    pub text: Option<TextRecipe>,
+    pub read: Option<String>,
 }
 
 /// What is on show, besides the session: written into the link with it.
@@ -70,6 +75,9 @@ pub struct Shown {
     pub unit: usize,
     pub teach: Teach,
     pub views: ViewOptions,
+    /// Text mode on show: its recipe and the text read (the session then holds what they
+    /// make, so its model and input are not written).
+    pub text: Option<(TextRecipe, String)>,
 }
 
 /// The pairs of the current state, in the documented key order. `weights`: the link text of
@@ -85,10 +93,16 @@ pub fn encode(
         unit,
         teach,
         views,
+        text,
     } = shown;
     let mut out = Vec::new();
     let cfg = session.config();
+    if let Some((recipe, read)) = text {
+        out.push(("text", recipe.encode()));
+        out.push(("read", read.clone()));
+    }
     match session.source() {
+        _ if text.is_some() => {}
         ModelSource::SeedExample => {}
         source => {
             out.push(("cell", cfg.kind.name().to_string()));
@@ -108,7 +122,9 @@ pub fn encode(
             }
         }
     }
-    out.push(("x", format_sequence(&session.x().to_owned())));
+    if text.is_none() {
+        out.push(("x", format_sequence(&session.x().to_owned())));
+    }
     out.push(("t", (step + 1).to_string()));
     let selection = *selection;
     if let Some((t, u)) = selection {
@@ -237,6 +253,8 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
                 link.input = Some(value.clone());
                 Ok(())
             }
+            "text" => TextRecipe::decode(v).map(|r| link.text = Some(r)),
+            "read" => check_read(value).map(|()| link.read = Some(value.clone())),
             "w" => {
                 link.weights = Some(v.to_string());
                 Ok(())
@@ -303,9 +321,9 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
     (link, notes)
 }
 
-const KEYS: [&str; 15] = [
-    "cell", "h", "d", "seed", "scale", "fb", "wname", "w", "weights", "x", "t", "sel", "unit",
-    "hide", "present",
+const KEYS: [&str; 17] = [
+    "text", "read", "cell", "h", "d", "seed", "scale", "fb", "wname", "w", "weights", "x", "t",
+    "sel", "unit", "hide", "present",
 ];
 const SERIES: [&str; 9] = ["i", "f", "g", "o", "r", "z", "n", "c", "h"];
 

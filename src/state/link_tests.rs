@@ -49,6 +49,7 @@ fn a_state_round_trips_through_its_link() {
         unit: 3,
         teach: teach.clone(),
         views: views.clone(),
+        text: None,
     };
     let encoded = owned(encode(&s, None, &shown));
     let (link, notes) = decode(&encoded);
@@ -119,6 +120,11 @@ fn bad_links_get_a_message_and_the_rest_loads() {
         (vec![("layer", "1e9")], "Layer must be"),
         (vec![("lesson", "5.1")], "Lesson must be"),
         (vec![("lesson", "1.2"), ("lesson", "1.3")], "appears twice"),
+        (vec![("text", "code,lstm,32")], "Text mode must be"),
+        (
+            vec![("text", "code,lstm,32,99999999,quote")],
+            "more than a link may ask for",
+        ),
     ];
     for (bad, want) in table {
         // The rest of the link: a good input and step.
@@ -149,4 +155,27 @@ fn bad_links_get_a_message_and_the_rest_loads() {
     let v = link.view(5, 4);
     assert_eq!((v.step, v.selection, v.unit), (None, None, None));
     assert_eq!(v.notes.len(), 3);
+}
+
+#[test]
+fn text_mode_links_carry_the_recipe_and_the_text_not_the_numbers() {
+    use crate::model::text::Corpus;
+    use crate::state::text_link::TextRecipe;
+    let s = Session::seed_example();
+    let recipe = TextRecipe {
+        corpus: Corpus::Code,
+        settings: crate::state::text_lab::TextSettings::quote_preset(CellKind::Lstm),
+        steps: 300,
+    };
+    let shown = Shown {
+        text: Some((recipe, "a(\"b\")&c=d#e".to_string())),
+        ..Shown::default()
+    };
+    let encoded = owned(encode(&s, Some("weights"), &shown));
+    let keys: Vec<&str> = encoded.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["text", "read", "t", "unit"]);
+    let (link, notes) = decode(&encoded);
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(link.text, Some(recipe));
+    assert_eq!(link.read.as_deref(), Some("a(\"b\")&c=d#e"));
 }

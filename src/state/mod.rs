@@ -19,6 +19,7 @@ pub mod teach;
 pub mod teaching;
 pub mod text_compare;
 pub mod text_lab;
+pub mod text_link;
 pub mod training;
 pub mod view_options;
 

@@ -72,6 +72,33 @@ check(ordered, 'every character has 5 next characters, most likely first');
 await page.locator('.karpathy').scrollIntoViewIfNeeded();
 await page.screenshot({ path: path.join(shots, 'text-karpathy-1366x768.png') });
 
+// ---- the link holds text mode as a recipe: a fresh browser trains the same model again ----
+{
+  await page.waitForTimeout(900);
+  const link = page.url();
+  const frag = decodeURIComponent(link.slice(link.indexOf('#') + 1));
+  check(frag.startsWith('text=code,lstm,32,300,quote&read=') && !frag.includes('&x=') && !frag.includes('&w='),
+    `the link holds the recipe and the text, not the numbers (${link.length} characters: ${frag.slice(0, 60)}…)`);
+  const other = await browser.newContext();
+  const q = await other.newPage({ viewport: { width: 1366, height: 768 } });
+  const qErrors = [];
+  q.on('pageerror', (e) => qErrors.push(String(e)));
+  await q.goto(link);
+  await q.locator('.text-finding').waitFor({ timeout: 90000 });
+  const qCols = await q.locator('.kcol').evaluateAll((cs) => cs.map((c) => ({
+    ch: c.querySelector('.kchar').textContent,
+    next: [...c.querySelectorAll('.knext li')].map((li) => [li.querySelector('b').textContent, Number(li.textContent.slice(li.querySelector('b').textContent.length))]),
+  })));
+  const qFinding = await q.locator('.text-finding').textContent();
+  check(JSON.stringify(qCols) === JSON.stringify(cols) && qFinding === finding && qErrors.length === 0,
+    `a fresh browser opening it retrains to step 300 and shows the same text, predictions and finding (${qCols.length} columns)`);
+  const bad = await other.newPage();
+  await bad.goto(`${link.slice(0, link.indexOf('#'))}#text=code,lstm,32,9999999,quote&read=x`);
+  await bad.locator('.link-notes').waitFor({ timeout: 20000 });
+  check((await bad.locator('.link-notes').textContent()).includes('more than a link may ask for'), 'a link asking for too many steps gets a message');
+  await other.close();
+}
+
 // ---- saved, read by the CLI: the same numbers ----
 const model = await save('Save text model JSON');
 const st = await save('Save text model safetensors');
