@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::cli::{bad, run, BIN};
+
 use common::temp::{matrix, TempFile};
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
@@ -12,18 +14,8 @@ use gatescope::model::{backward, forward, io, mse_loss, parse_sequence, InitialS
 use ndarray::Array2;
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
-
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("run gatescope-trace")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
@@ -40,34 +32,6 @@ fn ok(args: &[&str]) -> String {
     );
     assert!(out.stderr.is_empty(), "{args:?}: stderr not empty");
     stdout(&out)
-}
-
-/// Runs and expects a clean failure: status 2, no stdout, exactly one non-empty stderr line
-/// containing every one of `needles`, and no trace of a panic.
-fn bad(args: &[&str], needles: &[&str]) -> String {
-    let out = run(args);
-    let err = String::from_utf8(out.stderr.clone()).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr {err:?}");
-    assert!(out.stdout.is_empty(), "{args:?}: printed to stdout");
-    assert!(err.ends_with('\n'), "{args:?}: {err:?}");
-    let line = &err[..err.len() - 1];
-    assert!(!line.trim().is_empty(), "{args:?}: empty error line");
-    assert!(
-        !line.contains('\n'),
-        "{args:?}: more than one line: {err:?}"
-    );
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "{args:?}: {err}"
-    );
-    assert!(err.starts_with("gatescope-trace: "), "{err}");
-    for n in needles {
-        assert!(
-            line.contains(n),
-            "{args:?}: {line:?} does not mention {n:?}"
-        );
-    }
-    line.to_string()
 }
 
 fn refdata(file: &str, id: &str) -> Value {

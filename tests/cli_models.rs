@@ -6,22 +6,14 @@
 
 mod common;
 
+use common::cli::{bad, run};
+
 use common::temp::TempFile;
-use std::process::{Command, Output};
 
 use serde_json::{json, Map, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
-
 fn repo(rel: &str) -> String {
     format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run gatescope-trace")
 }
 
 fn ok(args: &[&str]) -> Value {
@@ -32,24 +24,6 @@ fn ok(args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// Exit 2, nothing on stdout, one stderr line with every needle and no panic.
-fn bad(args: &[&str], needles: &[&str]) -> String {
-    let out = run(args);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err:?}");
-    assert!(out.stdout.is_empty(), "{args:?}: printed to stdout");
-    assert_eq!(
-        err.matches('\n').count(),
-        1,
-        "{args:?}: not one line: {err:?}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: {err:?} does not mention {n:?}");
-    }
-    err
 }
 
 fn data(t: &Value) -> Vec<f64> {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use common::cli::{bad, run};
 
 use common::temp::{matrix, TempFile};
 use gatescope::model::text::{CharModel, CharModelConfig, Vocab};
@@ -15,7 +15,6 @@ use gatescope::model::{CellKind, InitConfig, Series};
 use gatescope_formats::state_dict::{char_to_json, char_to_safetensors};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gatescope-trace");
 const TOL: f64 = 1e-5;
 
 fn fixture(name: &str) -> String {
@@ -23,13 +22,6 @@ fn fixture(name: &str) -> String {
         "{}/crates/gatescope-formats/tests/data/char/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run gatescope-trace")
 }
 
 fn ok(args: &[&str]) -> (Value, Vec<u8>) {
@@ -40,22 +32,6 @@ fn ok(args: &[&str]) -> (Value, Vec<u8>) {
         String::from_utf8_lossy(&out.stderr)
     );
     (serde_json::from_slice(&out.stdout).unwrap(), out.stdout)
-}
-
-/// Exit 2, nothing on stdout, one stderr line with every needle.
-fn bad(args: &[&str], needles: &[&str]) {
-    let out = run(args);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err:?}");
-    assert!(out.stdout.is_empty(), "{args:?}: printed to stdout");
-    assert_eq!(
-        err.matches('\n').count(),
-        1,
-        "{args:?}: not one line: {err:?}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: {err:?} does not mention {n:?}");
-    }
 }
 
 fn assert_close(what: &str, got: &[Vec<f64>], want: &Value) {

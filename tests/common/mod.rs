@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test file uses only part of this
 
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod temp;
 
 use gatescope::model::{CellKind, Params};

@@ -60,7 +60,15 @@ mod tests {
         let p = m.next_char_probs(run.trace().output()).unwrap();
         assert_eq!(p, run.probs());
         for t in 0..run.steps() {
-            assert_eq!(top_k_of(p.row(t), 3), run.top_k(t, 3));
+            // The k largest, most likely first: every listed p ≥ every unlisted one.
+            let top = top_k_of(p.row(t), 3);
+            assert_eq!(top.len(), 3);
+            assert!(top.windows(2).all(|w| w[0].p >= w[1].p));
+            let least = top[2].p;
+            for (id, &q) in p.row(t).iter().enumerate() {
+                assert!(top.iter().any(|x| x.id == id) || q <= least);
+                assert!(top.iter().all(|x| x.id != id || x.p == q));
+            }
             // A probability row: non-negative, sums to 1 (f64 softmax rounded to f32).
             let s: f64 = p.row(t).iter().map(|&v| f64::from(v)).sum();
             assert!((s - 1.0).abs() < 1e-5 && p.row(t).iter().all(|&v| v >= 0.0));

@@ -67,16 +67,7 @@ impl CharRun {
         if t >= self.probs.nrows() {
             return Vec::new();
         }
-        let mut all: Vec<Prediction> = self
-            .probs
-            .row(t)
-            .iter()
-            .enumerate()
-            .map(|(id, &p)| Prediction { id, p })
-            .collect();
-        all.sort_by(|a, b| b.p.total_cmp(&a.p).then(a.id.cmp(&b.id)));
-        all.truncate(k);
-        all
+        super::readout::top_k_of(self.probs.row(t), k)
     }
 
     /// The state after the last step, one per layer-direction in PyTorch's order: the
