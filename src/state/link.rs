@@ -311,6 +311,19 @@ pub fn decode(pairs: &[(String, String)]) -> (Link, Vec<String>) {
             Err(e) => notes.push(format!("{e} The seed article's example is shown instead.")),
         }
     }
+    // Text mode makes its own model and input from the recipe.
+    if link.text.is_some()
+        && (link.input.is_some() || link.weights.is_some() || link.model.is_some())
+    {
+        link.input = None;
+        link.weights = None;
+        link.model = None;
+        notes.push(
+            "Link: with text mode, the model and input come from its recipe; the link's \
+             other model and input fields are ignored."
+                .to_string(),
+        );
+    }
     if link.weights_missing {
         notes.push(
             "This link was made with a trained or opened model, whose weights it does not \

@@ -178,4 +178,14 @@ fn text_mode_links_carry_the_recipe_and_the_text_not_the_numbers() {
     assert!(notes.is_empty(), "{notes:?}");
     assert_eq!(link.text, Some(recipe));
     assert_eq!(link.read.as_deref(), Some("a(\"b\")&c=d#e"));
+    // A hand-made link with numbers beside the recipe: they are dropped, with a message.
+    let mut mixed = encoded.clone();
+    mixed.push(("x".to_string(), "1, 2".to_string()));
+    mixed.push(("w".to_string(), "zzz".to_string()));
+    let (link, notes) = decode(&mixed);
+    assert_eq!((link.input, link.weights), (None, None));
+    assert!(
+        notes.iter().any(|n| n.contains("come from its recipe")),
+        "{notes:?}"
+    );
 }
