@@ -135,7 +135,7 @@ pub fn TextCompareView() -> impl IntoView {
                 <p class="text-help">
                     "r is the point-biserial correlation of the unit's h with \"inside double quotes\" over the
                      whole corpus: ±1 is a perfect switch, 0 none. One seed, one run: with other seeds the
-                     figures move (the LSTM's best |r| was 0.55–0.89 over seeds 1–3 in our tests)."
+                     figures move (with seeds 2 and 3, the LSTM's best |r| was 0.55 and 0.64 even after 500 steps)."
                 </p>
                 <div class="compare-grid">{panels}</div>
             })}
