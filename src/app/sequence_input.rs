@@ -5,23 +5,25 @@ use leptos::prelude::*;
 
 use super::{SessionRead, SessionWrite};
 
-/// Texts longer than this reach the field at most every [`LONG_TEXT_DELAY`]: laying out a
-/// field of 10 000 numbers (60 kB) took ~6 ms of every frame while a value was dragged.
-const LONG_TEXT: usize = 20_000;
+/// Inputs of more numbers than this reach the field at most every [`LONG_TEXT_DELAY`]:
+/// formatting 10 000 numbers and laying out the 60 kB field took ~8 ms of every frame
+/// while a value was dragged.
+const LONG_TEXT: usize = 3_000;
 const LONG_TEXT_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The "Input sequence" text field. Valid text recomputes every view at once; invalid text
-/// shows a message here and leaves the last good trace on screen, marked stale.
+/// shows a message here and leaves the last good trace on show, marked stale.
 #[component]
 pub fn SequenceInput() -> impl IntoView {
     let SessionRead(session) = expect_context();
     let SessionWrite(set_session) = expect_context();
     let error = Memo::new(move |_| session.with(|s| s.error().map(str::to_string)));
-    let text = Memo::new(move |_| session.with(|s| s.input_text().to_string()));
+    // The text itself is only read (and formatted, for values set by a drag) when written.
+    let rev = Memo::new(move |_| session.with(|s| (s.input_rev(), s.input_values())));
     let field = NodeRef::<Input>::new();
-    // The field shows `text`; a long one is written a moment later, the newest only, so a
-    // drag's frames do not each re-lay out the whole field. The pending write is cancelled
-    // when a newer text arrives and on unmount.
+    // The field shows the session's text; a long one is written a moment later, the newest
+    // only, so a drag's frames do not each re-format and re-lay out the whole field. The
+    // pending write is cancelled when a newer text arrives and on unmount.
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     let cancel = move || {
         if let Some(Some(h)) = pending.try_update_value(Option::take) {
@@ -29,14 +31,18 @@ pub fn SequenceInput() -> impl IntoView {
         }
     };
     Effect::new(move |_| {
-        let long = text.with(|t| t.len() > LONG_TEXT);
+        let long = rev.get().1 > LONG_TEXT;
         cancel();
         let write = move || {
-            if let (Some(Some(el)), Some(t)) = (field.try_get_untracked(), text.try_get_untracked())
-            {
-                if el.value() != t {
-                    el.set_value(&t);
-                }
+            let Some(el) = field.try_get_untracked().flatten() else {
+                return;
+            };
+            let changed = session.try_with_untracked(|s| {
+                let t = s.input_text();
+                (el.value() != t).then(|| t.to_string())
+            });
+            if let Some(Some(t)) = changed {
+                el.set_value(&t);
             }
         };
         if long {

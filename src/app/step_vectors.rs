@@ -7,7 +7,7 @@ use super::canvas::CachedContext;
 use super::hooks::use_canvas_size;
 use super::{CurrentStep, SelectionRead, TraceSignal};
 use crate::model::Series;
-use crate::viz::bars::{bar_domain, bars};
+use crate::viz::bars::{bar_domain, bars_image, BarColours};
 use crate::viz::{format_sig, ColorScale};
 
 /// i, f, g, o, c and h at the current step as bars (one per unit), coloured like the
@@ -136,34 +136,33 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
         let Ok(ctx) = context.get(&el, w, h) else {
             return;
         };
+        let (wp, hp) = (el.width() as usize, el.height() as usize);
+        let dpr = if w > 0.0 { wp as f64 / w } else { 1.0 };
         values.with(|v| {
-            ctx.clear_rect(0.0, 0.0, w, h);
             let domain = bar_domain(series.range(), max_abs);
-            let zero = if domain.0 < 0.0 { h / 2.0 } else { h - 0.5 };
-            ctx.set_fill_style_str("#c9ced8");
-            ctx.fill_rect(0.0, zero - 0.5, w, 1.0);
-            let bars = bars(v, domain, w, h);
-            // Many thin bars: one path in one colour keeps playback at frame rate.
-            let one_colour = bars.len() > 64;
-            if one_colour {
-                ctx.set_fill_style_str("#4a6fa5");
-                ctx.begin_path();
-                for b in &bars {
-                    ctx.rect(b.x, b.y, b.w, b.h.max(1.0));
-                }
-                ctx.fill();
+            // Many thin bars read better in one colour.
+            let one_colour = v.len() > 64;
+            let colours = BarColours {
+                bar: |x: f32| {
+                    if one_colour {
+                        [0x4a, 0x6f, 0xa5]
+                    } else {
+                        scale.rgb(x)
+                    }
+                },
+                zero: [0xc9, 0xce, 0xd8],
+                outline: [0xe0, 0x00, 0x7a],
+            };
+            let img = bars_image(v, domain, (wp, hp), dpr, &colours, selected);
+            if img.rgba.is_empty() {
+                return;
             }
-            for (k, (b, &x)) in bars.iter().zip(v.iter()).enumerate() {
-                if !one_colour {
-                    let [r, g, bl] = scale.rgb(x);
-                    ctx.set_fill_style_str(&format!("rgb({r},{g},{bl})"));
-                    ctx.fill_rect(b.x, b.y, b.w, b.h.max(1.0));
-                }
-                if selected == Some(k) {
-                    ctx.set_stroke_style_str("#e0007a");
-                    ctx.set_line_width(2.0);
-                    ctx.stroke_rect(b.x - 1.0, 1.0, b.w + 2.0, h - 2.0);
-                }
+            if let Ok(data) = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+                wasm_bindgen::Clamped(&img.rgba),
+                wp as u32,
+                hp as u32,
+            ) {
+                let _ = ctx.put_image_data(&data, 0.0, 0.0);
             }
         });
     });

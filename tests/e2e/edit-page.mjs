@@ -18,3 +18,28 @@ export async function pageWithTrace(browser, url, T, H) {
   await page.waitForFunction(() => document.querySelector('.heatmaps').getAttribute('aria-busy') === 'false', null, { timeout: 60000 });
   return { page, text };
 }
+
+/// Runs in the page (pass it to page.evaluate with a number of frames): drags the last step's
+/// grip, one pointer move 3 px up per animation frame, and returns the frame intervals.
+/// The step editor must show the last step's page (press End first).
+export async function dragLastValue(frames) {
+  const grips = document.querySelectorAll('.se-grip');
+  const g = grips[grips.length - 1];
+  const fire = (type, y) => g.dispatchEvent(new PointerEvent(type, {
+    bubbles: true, cancelable: true, pointerId: 7, clientY: y, button: 0, isPrimary: true,
+  }));
+  let y = 400;
+  fire('pointerdown', y);
+  const dts = [];
+  let last = performance.now();
+  for (let k = 0; k < frames; k++) {
+    await new Promise((res) => requestAnimationFrame(res));
+    const now = performance.now();
+    dts.push(now - last);
+    last = now;
+    y -= 3;
+    fire('pointermove', y);
+  }
+  fire('pointerup', y);
+  return dts;
+}
