@@ -142,6 +142,93 @@ pub fn use_canvas_size(canvas: NodeRef<leptos::html::Canvas>) -> ReadSignal<Opti
     size
 }
 
+/// Whether `node` is on screen (within 100 px of the viewport), kept by an
+/// `IntersectionObserver`. False until the first report, which comes with the first frame
+/// after the element mounts.
+pub fn use_on_screen<E>(node: NodeRef<E>) -> ReadSignal<bool>
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
+    let (on_screen, set_on_screen) = signal(false);
+    type Observer = (
+        web_sys::IntersectionObserver,
+        Closure<dyn FnMut(js_sys::Array)>,
+    );
+    let observer: Rc<RefCell<Option<Observer>>> = Rc::default();
+    let slot = observer.clone();
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        if slot.borrow().is_some() {
+            return;
+        }
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The newest entry is the element's present state.
+            let last = entries.length().checked_sub(1).map(|k| entries.get(k));
+            if let Some(entry) = last
+                .as_ref()
+                .and_then(|e| e.dyn_ref::<web_sys::IntersectionObserverEntry>())
+            {
+                let now = entry.is_intersecting();
+                if on_screen.try_get_untracked().is_some_and(|old| old != now) {
+                    set_on_screen.try_set(now);
+                }
+            }
+        });
+        let init = web_sys::IntersectionObserverInit::new();
+        init.set_root_margin("100px");
+        if let Ok(obs) =
+            web_sys::IntersectionObserver::new_with_options(cb.as_ref().unchecked_ref(), &init)
+        {
+            obs.observe(el.unchecked_ref());
+            *slot.borrow_mut() = Some((obs, cb));
+        }
+    });
+    let cleanup = SendWrapper::new(move || {
+        if let Some((obs, _cb)) = observer.borrow_mut().take() {
+            obs.disconnect();
+        }
+    });
+    on_cleanup(move || (cleanup.take())());
+    on_screen
+}
+
+/// Keeps a view in step with `inputs`: `draw(inputs)` runs at once while `node` is on
+/// screen, and after the next paint while it is not, so an edit's frame is not spent on views
+/// nobody sees (the DOM and the canvas still follow within a frame, for screen readers and
+/// exports). `inputs` is tracked like an effect; `draw` is not. A newer change cancels a
+/// waiting draw; so does cleanup.
+pub fn use_view_update<E, T>(
+    node: NodeRef<E>,
+    inputs: impl Fn() -> Option<T> + 'static,
+    draw: impl Fn(T) + 'static,
+) where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+    T: 'static,
+{
+    let on_screen = use_on_screen(node);
+    let pending = StoredValue::new_local(None::<Deferred>);
+    let cancel = move || {
+        if let Some(Some(d)) = pending.try_update_value(Option::take) {
+            d.cancel();
+        }
+    };
+    let draw = Rc::new(draw);
+    Effect::new(move |_| {
+        let now = on_screen.get();
+        let Some(value) = inputs() else { return };
+        cancel();
+        if now {
+            untrack(|| draw(value));
+        } else {
+            let draw = draw.clone();
+            pending.set_value(Some(Deferred::after_paint(move || untrack(|| draw(value)))));
+        }
+    });
+    on_cleanup(cancel);
+}
+
 /// Work scheduled for after the next paint: an animation frame, then a zero-delay timeout.
 /// Dropping it does nothing; [`Deferred::cancel`] stops whichever of the two is pending.
 pub struct Deferred {

@@ -49,16 +49,21 @@ pub fn StepExplainer() -> impl IntoView {
     // `body` in place; hovering a part that names a heatmap cell rings that cell.
     let body = NodeRef::<leptos::html::Div>::new();
     let host = TreeHost::new();
-    Effect::new(move |_| {
-        let walk = ex.walk.get();
-        let tree = ex.breakdown.with(|r| match r {
-            Ok(b) => equations(b, walk),
-            Err(e) => vec![html("p").class("explainer-note").text(e.clone()).into()],
-        });
-        if let Some(el) = body.get() {
-            host.show(&el, tree);
-        }
-    });
+    // Built in the edit's own frame only when on screen (~1 ms at H = 64); off screen,
+    // right after that frame is painted.
+    super::hooks::use_view_update(
+        body,
+        move || Some((ex.walk.get(), ex.breakdown.get())),
+        move |(walk, breakdown)| {
+            let tree = match &breakdown {
+                Ok(b) => equations(b, walk),
+                Err(e) => vec![html("p").class("explainer-note").text(e.clone()).into()],
+            };
+            if let Some(el) = body.get_untracked() {
+                host.show(&el, tree);
+            }
+        },
+    );
     let on_over = move |ev: leptos::ev::MouseEvent| {
         let cell = closest_attr(&ev, "data-cell").and_then(|(_, v)| parse_cell(&v));
         if ex.highlight.get_untracked() != cell {

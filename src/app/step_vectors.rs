@@ -128,17 +128,23 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
             )
         })
     });
-    Effect::new(move |_| {
-        let Some((w, h)) = size.get() else { return };
-        let selected = selection.get().map(|(_, u)| u);
-        let (max_abs, scale) = range.get();
-        let Some(el) = canvas.get() else { return };
-        let Ok(ctx) = context.get(&el, w, h) else {
-            return;
-        };
-        let (wp, hp) = (el.width() as usize, el.height() as usize);
-        let dpr = if w > 0.0 { wp as f64 / w } else { 1.0 };
-        values.with(|v| {
+    // Drawn in the edit's own frame only when on screen; off screen, after it is painted.
+    super::hooks::use_view_update(
+        canvas,
+        move || {
+            let (w, h) = size.get()?;
+            let selected = selection.get().map(|(_, u)| u);
+            Some((w, h, selected, range.get(), values.get()))
+        },
+        move |(w, h, selected, (max_abs, scale), v)| {
+            let Some(el) = canvas.get_untracked() else {
+                return;
+            };
+            let Ok(ctx) = context.get(&el, w, h) else {
+                return;
+            };
+            let (wp, hp) = (el.width() as usize, el.height() as usize);
+            let dpr = if w > 0.0 { wp as f64 / w } else { 1.0 };
             let domain = bar_domain(series.range(), max_abs);
             // Many thin bars read better in one colour.
             let one_colour = v.len() > 64;
@@ -153,7 +159,7 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
                 zero: [0xc9, 0xce, 0xd8],
                 outline: [0xe0, 0x00, 0x7a],
             };
-            let img = bars_image(v, domain, (wp, hp), dpr, &colours, selected);
+            let img = bars_image(&v, domain, (wp, hp), dpr, &colours, selected);
             if img.rgba.is_empty() {
                 return;
             }
@@ -164,8 +170,8 @@ fn VectorRow(series: Series, trace: TraceSignal) -> impl IntoView {
             ) {
                 let _ = ctx.put_image_data(&data, 0.0, 0.0);
             }
-        });
-    });
+        },
+    );
     let text = move || {
         values.with(|v| {
             v.iter()

@@ -103,19 +103,20 @@ impl ColorScale {
     #[inline(always)] // per cell of every heatmap on every edit; the UI is built at opt-level z
     pub fn lut_index(&self, v: f32) -> usize {
         let span = self.hi - self.lo;
-        let u = if span > 0.0 {
-            (v - self.lo) / span
+        // A product with a factor that a loop over many values computes once, rather than
+        // a division per value.
+        let x = if span > 0.0 {
+            (v - self.lo) * (255.0 / span)
         } else {
-            0.5
+            127.5
         };
-        if u.is_nan() {
+        if x.is_nan() {
             return 128;
         }
         // `f32::round` is a libm call on wasm (no instruction rounds half away from zero),
         // and this runs for every cell of every heatmap on every edit. For x in [0, 255],
         // x + 0.5 is exact in f64 and truncation is floor, so this equals `x.round()`.
-        let x = u.clamp(0.0, 1.0) * 255.0;
-        (f64::from(x) + 0.5) as usize
+        (f64::from(x.clamp(0.0, 255.0)) + 0.5) as usize
     }
 
     /// A CSS `linear-gradient` from `lo` (left) to `hi` (right), for legends: the scale

@@ -22,7 +22,7 @@ const fmt = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).joi
 
 
 try {
-  for (const [T, H, reps] of [[512, 64, 20], [10000, 256, 3]]) {
+  for (const [T, H, reps] of [[512, 64, 40], [10000, 256, 3]]) {
     const { page, text } = await pageWithTrace(browser, url, T, H);
     const shown = await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max');
     if (shown !== String(T)) throw new Error(`expected ${T} steps, the app shows ${shown}`);
@@ -48,11 +48,14 @@ try {
       for (let k = 0; k < reps; k++) {
         const edited = text.replace(/^[^,]+/, (0.1 * (k + 1)).toFixed(2));
         const t0 = performance.now();
+        // Asked for before the edit, so its message is queued ahead of any work the app
+        // defers to after the frame's paint (off-screen views), and does not wait for it.
+        const first = frameThenPaint();
         el.value = edited;
         el.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise((res) => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); });
         work.push(performance.now() - t0);
-        let f = await frameThenPaint();
+        let f = await first;
         frame.push(f.frame - t0);
         let last = f.frame, worst = f.frame - t0;
         while (maps.getAttribute('aria-busy') === 'true') {
