@@ -3,7 +3,12 @@
 //! central finite differences of our own f32 forward pass, and against a hand-worked case.
 //!
 //! Golden tolerance: |a − b| ≤ 1e-4·max(1, |b|) for every gradient, `dh` and `dc`.
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! Natively with `cargo test`; in headless Chromium with `cargo test --target
+//! wasm32-unknown-unknown --test grad`, where BPTT runs its wasm SIMD code.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
@@ -181,7 +186,8 @@ fn check_file(file: &str, kind: CellKind) -> (usize, f64) {
     (compared, worst)
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn lstm_gradients_match_pytorch() {
     let (n, worst) = check_file("lstm_grad.json", CellKind::Lstm);
     // weights 16+64+16+16 + x 5 + h0 4 + c0 4 + dh 20 + dc 20, and 24+36+12+12 + 12+3+3+18+18.
@@ -189,7 +195,8 @@ fn lstm_gradients_match_pytorch() {
     println!("lstm worst {worst:.2e}");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn gru_gradients_match_pytorch() {
     let (n, worst) = check_file("gru_grad.json", CellKind::Gru);
     assert_eq!(
@@ -199,7 +206,8 @@ fn gru_gradients_match_pytorch() {
     println!("gru worst {worst:.2e}");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rnn_gradients_match_pytorch() {
     let (n, worst) = check_file("rnn_grad.json", CellKind::Rnn);
     assert_eq!(
@@ -229,7 +237,11 @@ struct Inputs {
 impl Inputs {
     /// H = 3, D = 2, T = 4, PyTorch-scaled seeded weights, all inputs and states non-zero.
     fn random(kind: CellKind, seed: u64) -> Self {
-        let (h, d, t) = (3, 2, 4);
+        Self::random_sized(kind, seed, (3, 2, 4))
+    }
+
+    /// As [`Inputs::random`], with H, D and T given.
+    fn random_sized(kind: CellKind, seed: u64, (h, d, t): (usize, usize, usize)) -> Self {
         let p = Params::init(
             kind,
             h,
@@ -334,7 +346,12 @@ fn grad_of<'a>(g: &'a Grads, name: &str) -> &'a [f32] {
 /// |fd − bptt| ≤ 2e-4 + 2e-3·|bptt| (the f32 forward and the O(step²) truncation give about
 /// 2e-5); returns the worst |fd − bptt| / tolerance.
 fn check_finite_differences(kind: CellKind, seed: u64) -> f64 {
-    let base = Inputs::random(kind, seed);
+    check_finite_differences_of(Inputs::random(kind, seed), seed, 1)
+}
+
+/// Every `stride`-th value of every gradient of `base` against central differences.
+fn check_finite_differences_of(base: Inputs, seed: u64, stride: usize) -> f64 {
+    let kind = base.kind;
     let grads = base.grads();
     let mut names = vec!["weight_ih", "weight_hh", "bias_ih", "bias_hh", "x", "h0"];
     if kind == CellKind::Lstm {
@@ -345,7 +362,7 @@ fn check_finite_differences(kind: CellKind, seed: u64) -> f64 {
         let analytic = grad_of(&grads, name);
         let n = base.clone().tensor_mut(name).len();
         assert_eq!(analytic.len(), n, "{kind:?} {name}: gradient length");
-        for (k, &a) in analytic.iter().enumerate() {
+        for (k, &a) in analytic.iter().enumerate().step_by(stride) {
             let (mut plus, mut minus) = (base.clone(), base.clone());
             let v = base.clone().tensor_mut(name)[k];
             plus.tensor_mut(name)[k] = v + 1e-2;
@@ -371,7 +388,21 @@ fn check_finite_differences(kind: CellKind, seed: u64) -> f64 {
     worst
 }
 
-#[test]
+/// H = 20 and D = 17: rows of 16 and more, where BPTT's sums and weight-row products take
+/// their four-lane paths on wasm SIMD (and their tails), checked by central differences of
+/// the forward pass at every 23rd value of every gradient.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn finite_differences_agree_at_wide_sizes() {
+    for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+        let worst =
+            check_finite_differences_of(Inputs::random_sized(kind, 11, (20, 17, 5)), 11, 23);
+        println!("{kind:?} H = 20, D = 17: worst |fd - backward| / tolerance = {worst:.2}");
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn finite_differences_agree_for_every_value() {
     for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
         for seed in [1, 2, 3] {
@@ -423,7 +454,8 @@ fn tiny(
 /// ∂L/∂w = â_1 x_1 + â_2 x_2   ∂L/∂u = â_1 h_0 + â_2 h_1   ∂L/∂b_ih = ∂L/∂b_hh = â_1 + â_2
 /// ∂L/∂x_t = w â_t             ∂L/∂h_0 = u â_1
 /// ```
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rnn_two_steps_by_hand() {
     let (w, u, bi, bh, h0) = (0.5f32, -0.8f32, 0.1f32, -0.2f32, 0.3f32);
     let (xs, ys) = ([1.0f32, -2.0], [0.5f32, 0.25]);
@@ -461,7 +493,8 @@ fn rnn_two_steps_by_hand() {
 /// ∂L/∂w_k = â_k x   ∂L/∂u_k = â_k h_0   ∂L/∂x = Σ w_k â_k   ∂L/∂h_0 = Σ u_k â_k
 /// ∂L/∂c_0 = δc f
 /// ```
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn lstm_step_by_hand() {
     let w = [0.5f32, 0.25, 1.0, -0.5];
     let u = [0.1f32, 0.2, 0.3, 0.4];
@@ -505,7 +538,8 @@ fn lstm_step_by_hand() {
 /// ∂L/∂b_in = ân   ∂L/∂b_hn = r ân   ∂L/∂u_n = r ân h_0   ∂L/∂w_n = ân x
 /// ∂L/∂h_0 = e z + u_r âr + u_z âz + u_n r ân     ∂L/∂x = w_r âr + w_z âz + w_n ân
 /// ```
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn gru_step_by_hand() {
     let w = [0.6f32, -0.3, 0.9];
     let u = [0.2f32, 0.5, -0.7];
@@ -541,7 +575,8 @@ fn gru_step_by_hand() {
 // ---------------------------------------------------------------------------------------------
 // API: layouts, gradient flow, typed errors
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn column_major_weights_and_input_give_the_same_gradients() {
     for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
         let base = Inputs::random(kind, 7);
@@ -572,7 +607,8 @@ fn column_major_weights_and_input_give_the_same_gradients() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn dh_norms_are_the_row_norms_and_a_last_step_loss_flows_back() {
     let base = Inputs::random(CellKind::Lstm, 11);
     let trace = base.trace();
@@ -593,7 +629,8 @@ fn dh_norms_are_the_row_norms_and_a_last_step_loss_flows_back() {
     assert!((norms[3] - 3f32.sqrt()).abs() < 1e-6, "{norms}");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn zero_loss_gradient_gives_zero_gradients() {
     for kind in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
         let base = Inputs::random(kind, 5);
@@ -614,7 +651,8 @@ fn zero_loss_gradient_gives_zero_gradients() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn typed_errors_for_mismatched_shapes_and_values() {
     let lstm = Inputs::random(CellKind::Lstm, 1);
     let trace = lstm.trace(); // T = 4, H = 3, D = 2
@@ -670,7 +708,8 @@ fn typed_errors_for_mismatched_shapes_and_values() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn seed_example_loss_matches_the_golden_loss_through_the_public_api() {
     // The same numbers the CLI prints with --target: a quick end-to-end check of mse_loss.
     let case = load_grad("lstm_grad.json")

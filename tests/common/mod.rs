@@ -74,13 +74,16 @@ fn read(file: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// In the browser there is no file system: the forward files are compiled in (4.5 MB).
+/// In the browser there is no file system: the files are compiled in (4.6 MB).
 #[cfg(target_arch = "wasm32")]
 fn read(file: &str) -> String {
     match file {
         "lstm_forward.json" => include_str!("../data/refdata/lstm_forward.json"),
         "gru_forward.json" => include_str!("../data/refdata/gru_forward.json"),
         "rnn_forward.json" => include_str!("../data/refdata/rnn_forward.json"),
+        "lstm_grad.json" => include_str!("../data/refdata/lstm_grad.json"),
+        "gru_grad.json" => include_str!("../data/refdata/gru_grad.json"),
+        "rnn_grad.json" => include_str!("../data/refdata/rnn_grad.json"),
         "onnx_lstm.json" => include_str!("../data/refdata/onnx_lstm.json"),
         "onnx_gru.json" => include_str!("../data/refdata/onnx_gru.json"),
         "onnx_rnn.json" => include_str!("../data/refdata/onnx_rnn.json"),

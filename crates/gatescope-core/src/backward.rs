@@ -66,6 +66,7 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 
+use super::activation::Act;
 use super::error::{ModelError, Result};
 use super::params::{check_finite, CellKind, Params};
 use super::trace::{Series, Trace};
@@ -284,6 +285,8 @@ pub(crate) fn bptt(
     let mut hp = vec![0.0f32; hid]; // h_{t−1}
     let mut cp = vec![0.0f32; sized(lstm.is_some(), hid)]; // c_{t−1}
     let mut dcs = vec![0.0f32; sized(lstm.is_some(), hid)]; // δc_t
+    let mut tcs = vec![0.0f32; sized(lstm.is_some(), hid)]; // tanh(c_t)
+    let zeros = vec![0.0f32; sized(lstm.is_some(), hid)];
 
     for t in (0..t_len).rev() {
         for ((o, &l), &e) in dh.iter_mut().zip(dl_dh.row(t)).zip(&eps) {
@@ -302,9 +305,14 @@ pub(crate) fn bptt(
         if let Some([i, f, g, o, c]) = &lstm {
             copy_prev(c, trace.c0(), &mut cp);
             let (i, f, g, o, c) = (i.row(t), f.row(t), g.row(t), o.row(t), c.row(t));
+            // tanh(c_t) for all units in one pass (four lanes at a time on wasm SIMD).
+            match c.as_slice() {
+                Some(c) => crate::activation::sum_into(Act::Tanh, c, &zeros, &mut tcs),
+                None => crate::activation::sum_into(Act::Tanh, &c.to_vec(), &zeros, &mut tcs),
+            }
             for j in 0..hid {
                 let (i, f, g, o) = (i[j], f[j], g[j], o[j]);
-                let tc = crate::activation::tanh(c[j]);
+                let tc = tcs[j];
                 let dc = eps_c[j] + dh[j] * o * (1.0 - tc * tc);
                 gx[j] = dc * g * i * (1.0 - i);
                 gx[hid + j] = dc * cp[j] * f * (1.0 - f);
@@ -396,15 +404,112 @@ fn add_transposed(y: &mut [f32], w: &[f32], g: &[f32]) {
         let (r0, rest) = rows.split_at(k);
         let (r1, rest) = rest.split_at(k);
         let (r2, r3) = rest.split_at(k);
-        for ((((o, a), b), c), d) in y.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
-            *o += ((g[0] * a + g[1] * b) + g[2] * c) + g[3] * d;
-        }
+        add_four_rows(y, [r0, r1, r2, r3], [g[0], g[1], g[2], g[3]]);
     }
     let done = g.len() / 4 * 4;
     for (row, &gr) in w[done * k..].chunks_exact(k.max(1)).zip(&g[done..]) {
         for (o, a) in y.iter_mut().zip(row) {
             *o += gr * a;
         }
+    }
+}
+
+/// `y += ((g₀·r₀ + g₁·r₁) + g₂·r₂) + g₃·r₃`, element by element, from `from` on.
+fn add_four_rows_from(y: &mut [f32], r: [&[f32]; 4], g: [f32; 4], from: usize) {
+    let [r0, r1, r2, r3] = r.map(|row| &row[from.min(row.len())..]);
+    let start = from.min(y.len());
+    let y = &mut y[start..];
+    for ((((o, a), b), c), d) in y.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
+        *o += ((g[0] * a + g[1] * b) + g[2] * c) + g[3] * d;
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn add_four_rows(y: &mut [f32], r: [&[f32]; 4], g: [f32; 4]) {
+    add_four_rows_from(y, r, g, 0);
+}
+
+/// The wasm SIMD version: four outputs per f32x4, with whole-vector loads; per output the
+/// same operations in the same order as the scalar version, so the bits are the same.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn add_four_rows(y: &mut [f32], r: [&[f32]; 4], g: [f32; 4]) {
+    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+    let k = y.len();
+    if r.iter().any(|row| row.len() < k) {
+        return add_four_rows_from(y, r, g, 0);
+    }
+    let gs = g.map(|v| f32x4_splat(v));
+    let whole = k / 4 * 4;
+    for j in (0..whole).step_by(4) {
+        // SAFETY: j + 4 ≤ k, and y and every row hold at least k values; wasm allows
+        // unaligned v128 loads and stores.
+        unsafe {
+            let ld = |row: &[f32]| v128_load(row.as_ptr().add(j) as *const v128);
+            let s = f32x4_add(
+                f32x4_add(
+                    f32x4_add(f32x4_mul(gs[0], ld(r[0])), f32x4_mul(gs[1], ld(r[1]))),
+                    f32x4_mul(gs[2], ld(r[2])),
+                ),
+                f32x4_mul(gs[3], ld(r[3])),
+            );
+            let o = y.as_mut_ptr().add(j) as *mut v128;
+            v128_store(o, f32x4_add(v128_load(o), s));
+        }
+    }
+    add_four_rows_from(y, r, g, whole);
+}
+
+/// The sixteen sums `Σ_{j<n} g[j·R + r] · v[j·K + k0 + l]` (l < 16) of [`add_outer_sums`],
+/// each in f32 in the order of j.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn sums16(
+    g: &[f32],
+    v: &[f32],
+    (rows, cols): (usize, usize),
+    (r, k0): (usize, usize),
+    n: usize,
+) -> [f32; 16] {
+    let mut s = [0.0f32; 16];
+    for j in 0..n {
+        let gj = g[j * rows + r];
+        let vj: &[f32; 16] = v[j * cols + k0..j * cols + k0 + 16]
+            .try_into()
+            .expect("a full chunk");
+        for l in 0..16 {
+            s[l] += gj * vj[l];
+        }
+    }
+    s
+}
+
+/// The wasm SIMD version: the sixteen sums in four f32x4 registers, whole-vector loads of
+/// `v`; lane for lane the same operations as the scalar version, so the same bits.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn sums16(
+    g: &[f32],
+    v: &[f32],
+    (rows, cols): (usize, usize),
+    (r, k0): (usize, usize),
+    n: usize,
+) -> [f32; 16] {
+    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+    assert!(n == 0 || ((n - 1) * rows + r < g.len() && (n - 1) * cols + k0 + 16 <= v.len()));
+    let mut acc = [f32x4_splat(0.0); 4];
+    // SAFETY: the assert keeps every j < n in bounds: g[j·R + r] and v[j·K + k0 .. +16];
+    // wasm allows unaligned v128 loads.
+    unsafe {
+        for j in 0..n {
+            let gj = f32x4_splat(*g.get_unchecked(j * rows + r));
+            let p = v.as_ptr().add(j * cols + k0);
+            for (q, a) in acc.iter_mut().enumerate() {
+                *a = f32x4_add(*a, f32x4_mul(gj, v128_load(p.add(4 * q) as *const v128)));
+            }
+        }
+        let mut s = [0.0f32; 16];
+        for (q, a) in acc.iter().enumerate() {
+            v128_store(s.as_mut_ptr().add(4 * q) as *mut v128, *a);
+        }
+        s
     }
 }
 
@@ -425,15 +530,7 @@ fn add_outer_sums(acc: &mut [f64], rows: usize, cols: usize, g: &[f32], v: &[f32
             let k0 = c * W;
             let mut s = [0.0f32; W];
             if out.len() == W {
-                for j in 0..n {
-                    let gj = g[j * rows + r];
-                    let vj: &[f32; W] = v[j * cols + k0..j * cols + k0 + W]
-                        .try_into()
-                        .expect("a full chunk");
-                    for l in 0..W {
-                        s[l] += gj * vj[l];
-                    }
-                }
+                s = sums16(g, v, (rows, cols), (r, k0), n);
             } else {
                 for j in 0..n {
                     let gj = g[j * rows + r];
