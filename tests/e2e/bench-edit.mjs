@@ -22,7 +22,7 @@ const fmt = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).joi
 
 
 try {
-  for (const [T, H, reps] of [[512, 64, 40], [10000, 256, 3]]) {
+  for (const [T, H, reps] of [[512, 64, 60], [10000, 256, 3]]) {
     const { page, text } = await pageWithTrace(browser, url, T, H);
     const shown = await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max');
     if (shown !== String(T)) throw new Error(`expected ${T} steps, the app shows ${shown}`);
@@ -67,7 +67,9 @@ try {
         await new Promise((res) => requestAnimationFrame(res));
         next.push(performance.now() - t0);
         longest.push(worst);
-        await new Promise((res) => setTimeout(res, 30 + 7 * Math.random()));
+        // A pause of 30 ms plus up to a whole frame, so edits land at every point of a
+        // frame alike (a fixed pause puts them all at about the same point).
+        await new Promise((res) => setTimeout(res, 30 + (1000 / 60) * Math.random()));
       }
       return { work, frame, painted, next, longest };
     }, { text, reps });
