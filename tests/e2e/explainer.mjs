@@ -103,6 +103,21 @@ function checkLstm(s, tables, t, unit, how, inputs = 4 + 1) {
     `${how}: explainer at t = ${t}, unit ${unit} equals the value tables (i f g o c h, c(t-1)) and adds up${bad.length ? `: ${bad.join('; ')}` : ''}`);
 }
 
+// ---- off screen: an edit reaches the explainer a frame later ----
+// At 1366×768 the explainer starts below the fold, so it is updated right after the edit's
+// frame is painted rather than in it; its text must still follow the edit (screen readers
+// read it without scrolling).
+check(await explainer.evaluate((el) => el.getBoundingClientRect().top > window.innerHeight),
+  'the explainer is off screen at the top of the page');
+const input = page.getByRole('textbox', { name: 'Input sequence' });
+const before = await shown();
+await input.fill('1.5, 2, 3, 4, 5');
+await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(res, 0)))));
+const after = await shown();
+checkLstm(after, await readTables(page), after.step, after.unit, `off screen, two frames after an edit (t = ${after.step})`);
+check(after.q.h !== before.q.h, `off screen, the explainer's h followed the edit (${before.q.h} -> ${after.q.h})`);
+await input.fill('1, 2, 3, 4, 5');
+
 // ---- the explainer against the value tables ----
 const tables = await readTables(page);
 for (const [t, unit] of [[3, 2], [5, 4], [1, 1]]) {
