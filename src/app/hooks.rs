@@ -230,8 +230,13 @@ pub fn use_view_update<E, T>(
 }
 
 /// Work scheduled for after the next paint: an animation frame, then a zero-delay timeout.
-/// Dropping it does nothing; [`Deferred::cancel`] stops whichever of the two is pending.
+/// Dropping it does nothing; [`Deferred::cancel`] stops whichever of the two is pending and
+/// drops the work at once, with everything it captured. (The browser's callbacks only hold
+/// the empty slot then: a cancelled callback is never called, and what a never-called
+/// callback captures is not freed, which with a trace captured was 60 MB a cancelled frame
+/// at T = 10 000, H = 256.)
 pub struct Deferred {
+    work: Rc<RefCell<Option<Box<dyn FnOnce()>>>>,
     frame: Rc<Cell<Option<AnimationFrameRequestHandle>>>,
     timeout: Rc<Cell<Option<TimeoutHandle>>>,
 }
@@ -239,19 +244,31 @@ pub struct Deferred {
 impl Deferred {
     /// Runs `work` once the frame that shows the current change has been painted.
     pub fn after_paint(work: impl FnOnce() + 'static) -> Self {
+        let work: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
+            Rc::new(RefCell::new(Some(Box::new(work))));
         let frame: Rc<Cell<Option<AnimationFrameRequestHandle>>> = Rc::default();
         let timeout: Rc<Cell<Option<TimeoutHandle>>> = Rc::default();
-        let slot = timeout.clone();
-        let done = frame.clone();
+        let (slot, done, job) = (timeout.clone(), frame.clone(), work.clone());
         let handle = request_animation_frame_with_handle(move || {
             done.set(None);
-            slot.set(set_timeout_with_handle(work, std::time::Duration::ZERO).ok());
+            let run = move || {
+                // Taken before it runs, so the slot is not borrowed while it does.
+                let next = job.borrow_mut().take();
+                if let Some(f) = next {
+                    f();
+                }
+            };
+            slot.set(set_timeout_with_handle(run, std::time::Duration::ZERO).ok());
         });
         frame.set(handle.ok());
-        Self { frame, timeout }
+        Self {
+            work,
+            frame,
+            timeout,
+        }
     }
 
-    /// Cancels the frame or the timeout, whichever has not run yet.
+    /// Cancels the frame or the timeout, whichever has not run yet, and drops the work.
     pub fn cancel(self) {
         if let Some(h) = self.frame.take() {
             h.cancel();
@@ -259,6 +276,8 @@ impl Deferred {
         if let Some(h) = self.timeout.take() {
             h.clear();
         }
+        let work = self.work.borrow_mut().take();
+        drop(work);
     }
 }
 
