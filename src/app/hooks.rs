@@ -236,16 +236,18 @@ pub fn use_view_update<E, T>(
 /// callback captures is not freed, which with a trace captured was 60 MB a cancelled frame
 /// at T = 10 000, H = 256.)
 pub struct Deferred {
-    work: Rc<RefCell<Option<Box<dyn FnOnce()>>>>,
+    work: Job,
     frame: Rc<Cell<Option<AnimationFrameRequestHandle>>>,
     timeout: Rc<Cell<Option<TimeoutHandle>>>,
 }
 
+/// The work of a [`Deferred`], shared with the browser's callbacks until it runs or is dropped.
+type Job = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
 impl Deferred {
     /// Runs `work` once the frame that shows the current change has been painted.
     pub fn after_paint(work: impl FnOnce() + 'static) -> Self {
-        let work: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
-            Rc::new(RefCell::new(Some(Box::new(work))));
+        let work: Job = Rc::new(RefCell::new(Some(Box::new(work))));
         let frame: Rc<Cell<Option<AnimationFrameRequestHandle>>> = Rc::default();
         let timeout: Rc<Cell<Option<TimeoutHandle>>> = Rc::default();
         let (slot, done, job) = (timeout.clone(), frame.clone(), work.clone());
