@@ -14,8 +14,7 @@ use super::{CurrentStep, Explained, SelectionRead, SelectionWrite, SessionRead, 
 use crate::model::{Range, Series};
 use crate::state::selection::{toggle, within};
 use crate::viz::axis::ticks;
-use crate::viz::heatmap::{colour_columns, column_means};
-use crate::viz::{first_column_of, format_compact, format_sig, ColorScale, Grid, Pixels};
+use crate::viz::{first_column_of, format_compact, format_sig, ColorScale, Grid, HeatPixels};
 
 /// Widest pixel buffer a heatmap draws; longer traces are aggregated into this many columns.
 const MAX_COLS: usize = 1024;
@@ -102,47 +101,24 @@ pub fn HeatmapPanel(
             let values = tr.get(series)?;
             let mut off = None;
             if let Some(mut img) = prev {
-                let from = tr
-                    .changed_from(img.trace_id)
-                    .filter(|_| (img.pixels.height, img.steps) == (values.ncols(), values.nrows()));
+                let from = tr.changed_from(img.trace_id).filter(|_| {
+                    (img.heat.pixels.height, img.steps) == (values.ncols(), values.nrows())
+                });
                 if let Some(from) = from {
-                    let col = first_column_of(from, values.nrows(), img.pixels.width);
-                    if let Some(means) = img.means.as_mut() {
-                        column_means(values, means, col);
-                    }
-                    // A new scale re-colours every column, from the kept means.
-                    let recolour = if img.scale == scale { col } else { 0 };
-                    let grid = img.means.as_ref().map_or(values, |m| m.view());
-                    colour_columns(&mut img.pixels, grid, &scale, recolour);
-                    columns_to_canvas(&img.pixels, &img.off, recolour).ok()?;
+                    let col = first_column_of(from, values.nrows(), img.heat.pixels.width);
+                    let first = img.heat.repaint(values, &scale, col, img.scale != scale);
+                    columns_to_canvas(&img.heat.pixels, &img.off, first).ok()?;
                     img.trace_id = tr.id();
                     img.scale = scale;
                     return Some(img);
                 }
                 off = Some(img.off);
             }
-            let width = values.nrows().min(MAX_COLS);
-            let means = (width < values.nrows()).then(|| {
-                let mut m = ndarray::Array2::zeros((width, values.ncols()));
-                column_means(values, &mut m, 0);
-                m
-            });
-            let mut pixels = Pixels {
-                width,
-                height: values.ncols(),
-                rgba: vec![0; width * values.ncols() * 4],
-            };
-            colour_columns(
-                &mut pixels,
-                means.as_ref().map_or(values, |m| m.view()),
-                &scale,
-                0,
-            );
-            let off = pixels_to_canvas(&pixels, off).ok()?;
+            let heat = HeatPixels::new(values, &scale, MAX_COLS);
+            let off = pixels_to_canvas(&heat.pixels, off).ok()?;
             Some(HeatImage {
                 off,
-                pixels,
-                means,
+                heat,
                 steps: values.nrows(),
                 trace_id: tr.id(),
                 scale,
@@ -328,9 +304,7 @@ fn g_w(grid: StoredValue<Option<Grid>>) -> f64 {
 #[derive(Clone)]
 struct HeatImage {
     off: Offscreen,
-    pixels: Pixels,
-    /// `[W, H]`: each pixel column's mean over its steps, when W < T (see [`column_means`]).
-    means: Option<ndarray::Array2<f32>>,
+    heat: HeatPixels,
     steps: usize,
     trace_id: u64,
     scale: ColorScale,

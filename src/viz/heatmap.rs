@@ -18,15 +18,55 @@ pub struct Pixels {
 /// When `T > max_cols`, consecutive steps are merged into `max_cols` columns, each showing
 /// the mean of its steps, so a 10 000-step trace fits the canvas.
 pub fn heatmap_pixels(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols: usize) -> Pixels {
-    let (t_len, h) = values.dim();
-    let width = t_len.min(max_cols.max(1));
-    let mut pixels = Pixels {
-        width,
-        height: h,
-        rgba: vec![0u8; width * h * 4],
-    };
-    paint_columns(&mut pixels, values, scale, 0);
-    pixels
+    HeatPixels::new(values, scale, max_cols).pixels
+}
+
+/// A heatmap's pixels (see [`heatmap_pixels`]) and, when steps are merged, each pixel
+/// column's mean over its steps, kept so that a new colour scale re-colours W·H means
+/// instead of averaging all T·H values again (2.6 million at T = 10 000, H = 256).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatPixels {
+    pub pixels: Pixels,
+    /// `[W, H]`, when W < T.
+    means: Option<ndarray::Array2<f32>>,
+}
+
+impl HeatPixels {
+    pub fn new(values: ArrayView2<'_, f32>, scale: &ColorScale, max_cols: usize) -> Self {
+        let (t_len, h) = values.dim();
+        let width = t_len.min(max_cols.max(1));
+        let mut heat = Self {
+            pixels: Pixels {
+                width,
+                height: h,
+                rgba: vec![0u8; width * h * 4],
+            },
+            means: (width < t_len).then(|| ndarray::Array2::zeros((width, h))),
+        };
+        heat.repaint(values, scale, 0, true);
+        heat
+    }
+
+    /// After `values` (of the shape this was made for) changed from pixel column `from_col`
+    /// on: recomputes those columns, and colours them, or every column when `rescaled` (the
+    /// colour scale changed). Returns the first column whose pixels changed.
+    pub fn repaint(
+        &mut self,
+        values: ArrayView2<'_, f32>,
+        scale: &ColorScale,
+        from_col: usize,
+        rescaled: bool,
+    ) -> usize {
+        let first = if rescaled { 0 } else { from_col };
+        match self.means.as_mut() {
+            Some(means) => {
+                column_means(values, means, from_col);
+                colour_columns(&mut self.pixels, means.view(), scale, first);
+            }
+            None => colour_columns(&mut self.pixels, values, scale, first),
+        }
+        first
+    }
 }
 
 /// The first pixel column of a `width`-column heatmap of `t_len` steps that shows step `t`
@@ -43,34 +83,10 @@ pub fn first_column_of(t: usize, t_len: usize, width: usize) -> usize {
     c
 }
 
-/// Redraws the pixel columns `from_col..` of `pixels` (made by [`heatmap_pixels`] for
-/// values of this shape) from `values`; the columns before are left as they are.
-pub fn paint_columns(
-    pixels: &mut Pixels,
-    values: ArrayView2<'_, f32>,
-    scale: &ColorScale,
-    from_col: usize,
-) {
-    let (t_len, h) = values.dim();
-    let width = pixels.width;
-    if width == t_len {
-        colour_columns(pixels, values, scale, from_col);
-    } else {
-        let mut means = ndarray::Array2::zeros((width, h));
-        column_means(values, &mut means, from_col);
-        colour_columns(pixels, means.view(), scale, from_col);
-    }
-}
-
 /// Rows `from_col..` of `means` (`[W, H]`, W ≤ T) become the means of the steps each pixel
 /// column of a W-column heatmap of `values` (`[T, H]`) shows: column c holds steps
-/// `[c·T/W, (c+1)·T/W)`. A heatmap keeps these, so a new colour scale re-colours W·H means
-/// instead of averaging all T·H values again (2.6 million at T = 10 000, H = 256).
-pub fn column_means(
-    values: ArrayView2<'_, f32>,
-    means: &mut ndarray::Array2<f32>,
-    from_col: usize,
-) {
+/// `[c·T/W, (c+1)·T/W)`.
+fn column_means(values: ArrayView2<'_, f32>, means: &mut ndarray::Array2<f32>, from_col: usize) {
     let (t_len, h) = values.dim();
     let width = means.nrows();
     if means.ncols() != h || width == 0 || width > t_len {
@@ -93,7 +109,7 @@ pub fn column_means(
 
 /// Colours pixel columns `from_col..` of `pixels` from `grid` (`[W, H]`: one row per pixel
 /// column, steps or their means), unit 0 in the top row.
-pub fn colour_columns(
+fn colour_columns(
     pixels: &mut Pixels,
     grid: ArrayView2<'_, f32>,
     scale: &ColorScale,
@@ -171,7 +187,7 @@ mod grid_tests {
     /// Redrawing from the column of an edited step gives the image of a full redraw.
     #[test]
     fn repainting_from_an_edited_step_equals_a_full_render() {
-        use super::{first_column_of, heatmap_pixels, paint_columns};
+        use super::{first_column_of, heatmap_pixels, HeatPixels};
         use crate::model::Series;
         use crate::viz::ColorScale;
         let scale = ColorScale::for_series(Series::H, (0.0, 1.0));
@@ -184,11 +200,11 @@ mod grid_tests {
                 for t in edit..t_len {
                     new[[t, 1]] = -new[[t, 1]];
                 }
-                let mut px = heatmap_pixels(old.view(), &scale, max_cols);
-                let col = first_column_of(edit, t_len, px.width);
-                paint_columns(&mut px, new.view(), &scale, col);
+                let mut heat = HeatPixels::new(old.view(), &scale, max_cols);
+                let col = first_column_of(edit, t_len, heat.pixels.width);
+                assert_eq!(heat.repaint(new.view(), &scale, col, false), col);
                 assert_eq!(
-                    px,
+                    heat.pixels,
                     heatmap_pixels(new.view(), &scale, max_cols),
                     "T = {t_len}, edit at {edit}"
                 );
@@ -201,7 +217,7 @@ mod grid_tests {
     /// from them; the image equals a full render of the new values with the new scale.
     #[test]
     fn kept_means_recoloured_with_a_new_scale_equal_a_full_render() {
-        use super::{colour_columns, column_means, first_column_of, heatmap_pixels};
+        use super::{first_column_of, heatmap_pixels, HeatPixels};
         use crate::model::Series;
         use crate::viz::ColorScale;
         let old =
@@ -212,11 +228,14 @@ mod grid_tests {
             ColorScale::for_series(Series::C, (-1.0, 1.0)),
             ColorScale::for_series(Series::C, (-1.0, 3.0)),
         );
-        let mut px = heatmap_pixels(old.view(), &s_old, 100);
-        let mut means = ndarray::Array2::zeros((100, 4));
-        column_means(old.view(), &mut means, 0);
-        column_means(new.view(), &mut means, first_column_of(990, 997, 100));
-        colour_columns(&mut px, means.view(), &s_new, 0);
+        let mut heat = HeatPixels::new(old.view(), &s_old, 100);
+        let col = first_column_of(990, 997, 100);
+        assert_eq!(
+            heat.repaint(new.view(), &s_new, col, true),
+            0,
+            "every column"
+        );
+        let px = heat.pixels;
         assert_eq!(px, heatmap_pixels(new.view(), &s_new, 100));
         assert_ne!(
             px,

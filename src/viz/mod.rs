@@ -14,4 +14,4 @@ pub mod tree;
 pub mod walkthrough;
 
 pub use colormap::{format_compact, format_sig, text_on, ColorScale, Palette};
-pub use heatmap::{first_column_of, heatmap_pixels, paint_columns, Grid, Pixels};
+pub use heatmap::{first_column_of, heatmap_pixels, Grid, HeatPixels, Pixels};
