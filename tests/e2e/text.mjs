@@ -50,7 +50,10 @@ const axis = await page.locator('.heatmap').first().locator('.hm-times i').allTe
 check(axis.length > 10 && axis.every((a) => [...a].length === 1), `the heatmaps' time axis shows characters (${axis.slice(0, 12).join('')}…)`);
 check(!(await page.getByLabel('Input sequence', { exact: true }).isVisible()), 'the number input gives way to the text box');
 await page.locator('details.value-table > summary', { hasText: /^Values of Hidden state h$/ }).click();
-const heads = await page.getByRole('table', { name: 'Hidden state h', exact: true }).locator('thead th[data-t] q').allTextContents();
+// The table is built on the details' toggle event, a task after the click: wait for it.
+const headCells = page.getByRole('table', { name: 'Hidden state h', exact: true }).locator('thead th[data-t] q');
+await headCells.first().waitFor({ timeout: 5000 }).catch(() => {});
+const heads = await headCells.allTextContents();
 check(heads.length > 10 && heads.join('').startsWith([...text0].slice(0, 5).map((c) => (c === ' ' ? '␣' : c)).join('')),
   `the value tables name each step's character (${heads.slice(0, 8).join(' ')} …)`);
 
