@@ -15,9 +15,9 @@ rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out" --out-name gatescope_peers \
   "$target/wasm32-unknown-unknown/release/gatescope_peers.wasm"
-# The app's own settings: the first data-wasm-opt and data-wasm-opt-params in index.html
-# (the app's; the model-file worker's follow).
-level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html | head -n 1)
+# The app's own settings: data-split-opt and the first data-wasm-opt-params in index.html
+# (the app's link; tools/split.mjs optimises the app with them).
+level=$(sed -n 's/.*data-split-opt="\([^"]*\)".*/\1/p' index.html | head -n 1)
 read -r -a params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html | head -n 1)"
 wasm-opt "-O$level" "${params[@]}" -o "$out/gatescope_peers_bg.wasm" "$out/gatescope_peers_bg.wasm"
 cp benches/peers/adapter.mjs "$out/gatescope.mjs"

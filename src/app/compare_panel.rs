@@ -3,11 +3,15 @@
 
 use leptos::prelude::*;
 
+use super::chunk::{chunk_view, on_demand};
 use super::gradient_flow_chart::GradientFlowChart;
 use super::{HeatmapPanel, SessionRead};
-use crate::model::{CellKind, Series};
+use crate::model::{CellKind, Params, Series};
 use crate::state::compare::{compare_traces, COMPARED};
 use crate::state::SharedTrace;
+
+/// The compared models (name, cell kind, weights, trace), or why they could not be run.
+type Compared = Option<Result<Vec<(&'static str, CellKind, Params, SharedTrace)>, String>>;
 
 /// "With vs without long-term memory": off by default; when on, three h heatmaps (LSTM, GRU,
 /// RNN) on the current input, time axes aligned with the views above.
@@ -51,27 +55,12 @@ pub fn ComparePanel() -> impl IntoView {
             })
         }))
     });
-    let body = move || match result.get() {
-        None => ().into_any(),
-        Some(Err(e)) => view! { <p class="compare-error" role="status">{e}</p> }.into_any(),
-        Some(Ok(models)) => view! {
-            <div class="compare-grid">
-                {models
-                    .clone()
-                    .into_iter()
-                    .map(|(name, _, _, trace)| {
-                        let trace = Signal::derive(move || trace.clone());
-                        view! { <HeatmapPanel series=Series::H trace=trace model=name /> }
-                    })
-                    .collect_view()}
-            </div>
-            <GradientFlowChart models=models />
-            <p class="compare-note">
-                "Same input, same hidden size and seed. The shown model is used as it is; the
-                 others get a seeded random init. Training them on a memory task comes next."
-            </p>
-        }
-        .into_any(),
+    let body = move || {
+        open.get().then(|| {
+            on_demand("the comparison", compare_preload, move || {
+                compare_body(result)
+            })
+        })
     };
     view! {
         <section class="compare" aria-label="With vs without long-term memory">
@@ -122,3 +111,33 @@ pub fn ComparePanel() -> impl IntoView {
         </section>
     }
 }
+
+// The comparison's views (heatmaps, gradient flow) download when it is first opened.
+chunk_view!(
+    compare,
+    compare_preload,
+    fn compare_body(result: Memo<Compared>) {
+        move || match result.get() {
+            None => ().into_any(),
+            Some(Err(e)) => view! { <p class="compare-error" role="status">{e}</p> }.into_any(),
+            Some(Ok(models)) => view! {
+                <div class="compare-grid">
+                    {models
+                        .clone()
+                        .into_iter()
+                        .map(|(name, _, _, trace)| {
+                            let trace = Signal::derive(move || trace.clone());
+                            view! { <HeatmapPanel series=Series::H trace=trace model=name /> }
+                        })
+                        .collect_view()}
+                </div>
+                <GradientFlowChart models=models />
+                <p class="compare-note">
+                    "Same input, same hidden size and seed. The shown model is used as it is; the
+                     others get a seeded random init. Training them on a memory task comes next."
+                </p>
+            }
+            .into_any(),
+        }
+    }
+);

@@ -3,6 +3,7 @@
 
 mod canvas;
 mod cell_diagram;
+mod chunk;
 mod compare_panel;
 mod embedding_view;
 mod formats_worker;

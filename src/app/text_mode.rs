@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::chunk::{chunk_view, on_demand};
 use super::hooks::use_animation_frames;
 use super::{SessionRead, SessionWrite};
 use crate::model::text::CharModel;
@@ -363,19 +364,29 @@ pub fn TextModePanel() -> impl IntoView {
                 </p>
             })}
             {move || tm.message.get().map(|m| view! { <p class="text-error" role="alert">{m}</p> })}
-            {move || open.get().then(|| view! {
-                <super::text_flowchart::TextFlowchart />
-                {move || (!on_show.get()).then(|| view! {
-                    <p class="text-note" role="status">
-                        "The views show another model now. "
-                        <button type="button" on:click=move |_| tm.push(set_session, true)>"Show the text model again"</button>
-                    </p>
-                })}
-                <super::text_training::TextTraining />
-                <super::text_reader::TextReader />
-                <super::embedding_view::EmbeddingView />
-                <super::text_compare::TextCompareView />
-            })}
+            {move || open.get().then(|| on_demand("text mode", text_mode_preload, move || text_mode_body(on_show)))}
         </section>
     }
 }
+
+chunk_view!(
+    text_mode,
+    text_mode_preload,
+    fn text_mode_body(on_show: Memo<bool>) {
+        let tm = expect_context::<TextMode>();
+        let SessionWrite(set_session) = expect_context();
+        view! {
+            <super::text_flowchart::TextFlowchart />
+            {move || (!on_show.get()).then(|| view! {
+                <p class="text-note" role="status">
+                    "The views show another model now. "
+                    <button type="button" on:click=move |_| tm.push(set_session, true)>"Show the text model again"</button>
+                </p>
+            })}
+            <super::text_training::TextTraining />
+            <super::text_reader::TextReader />
+            <super::embedding_view::EmbeddingView />
+            <super::text_compare::TextCompareView />
+        }
+    }
+);

@@ -2,7 +2,10 @@
 // - served under /gatescope/ (not the server's root), the app starts, edits, and its
 //   model-file worker saves a model (all URLs are relative);
 // - after that first visit, with the network cut (the browser context set offline), a reload
-//   still opens the app from the service worker's store, link state included.
+//   still opens the app from the service worker's store, link state included, and text mode
+//   (an on-demand chunk the first visit never ran) opens too;
+// - a chunk that cannot be downloaded gets a message, the page carries on, and "Try again"
+//   loads it.
 // Usage: node tests/e2e/offline.mjs [distDir]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,7 +57,34 @@ try {
   offline = await again.getByRole('slider', { name: 'Timestep', exact: true }).inputValue() === '1';
 } catch { /* reported below */ }
 check(offline, 'offline, the app opens again from the store, link state included');
+// Text mode's code is an on-demand chunk the first visit never ran: the store has it too.
+await again.getByRole('button', { name: 'Open text mode' }).click().catch(() => {});
+const textOffline = await again.getByLabel('Text to read').waitFor({ timeout: 10000 }).then(() => true, () => false);
+check(textOffline, 'offline, text mode (an on-demand chunk, never opened online) opens from the store');
 await context.setOffline(false);
+
+// A chunk that cannot be downloaded (a first visit that goes offline, a server error): a
+// message where the view would be, the page carries on, and "Try again" loads it.
+const fresh = await browser.newContext();
+await fresh.route('**/split_*.wasm', (route) => route.abort());
+const cut = await fresh.newPage({ viewport: { width: 1366, height: 768 } });
+cut.on('pageerror', (e) => errors.push(String(e)));
+await cut.goto(url);
+await cut.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+await cut.getByRole('button', { name: 'Open text mode' }).click();
+const alert = cut.locator('.text-mode [role=alert]');
+const said = await alert.waitFor({ timeout: 10000 }).then(() => alert.textContent(), () => '');
+const slider = cut.getByRole('slider', { name: 'Timestep', exact: true });
+await slider.focus();
+await cut.keyboard.press('Home');
+const stillWorks = await slider.inputValue() === await slider.getAttribute('min');
+check(/could not be downloaded/.test(said) && stillWorks,
+  `a chunk that fails to download gets a message and the page still works ("${said.trim().slice(0, 90)}…")`);
+await fresh.unroute('**/split_*.wasm');
+await cut.getByRole('button', { name: 'Try again' }).click();
+const retried = await cut.getByLabel('Text to read').waitFor({ timeout: 10000 }).then(() => true, () => false);
+check(retried, '"Try again" then downloads it and text mode opens');
+await fresh.close();
 check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
 
 await browser.close();

@@ -1,0 +1,137 @@
+//! Views whose code loads on demand (issue 8: a smaller first visit).
+//!
+//! A view declared with [`chunk_view!`] is compiled into its own WebAssembly chunk when the
+//! app is built with the `split` feature (index.html asks Trunk for it; `tools/split.mjs`
+//! then splits the module with `wasm-split-cli` from `wasm_split_cli_support`, the tool behind
+//! Leptos's `#[lazy]`). The chunk is fetched the first time the view is shown, so text mode,
+//! for example, costs nothing until someone opens it. Without the feature (tests, clippy)
+//! the same view is an ordinary function and [`on_demand`] shows it at once.
+//!
+//! Loading is the only asynchronous part: the view itself is built synchronously, inside the
+//! reactive owner of the place that shows it, exactly as an ordinary child view is. A failed
+//! fetch (offline on a first visit, a server error) shows a message with a retry button in
+//! place of the view; the rest of the page carries on.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use leptos::prelude::*;
+
+/// A chunk could not be fetched or instantiated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkError;
+
+impl std::fmt::Display for ChunkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("this part of gatescope could not be downloaded")
+    }
+}
+
+impl std::error::Error for ChunkError {}
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Declares a view that lives in its own wasm chunk in a split build.
+///
+/// `chunk_view!(chunk, preload_fn, fn name(arg: T, …) { view! { … } })` defines
+/// `async fn name(arg: T, …) -> Result<AnyView, ChunkError>` and
+/// `async fn preload_fn() -> Result<(), impl Into<ChunkError>>`. Arguments cross the chunk
+/// boundary by value with the C ABI: pass `Copy` handles (signals, memos), not borrows.
+/// Functions with the same `chunk` share one file.
+macro_rules! chunk_view {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        #[cfg(feature = "split")]
+        #[::leptos::wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = ::leptos::wasm_split,
+            fallible,
+            preload($preload)
+        )]
+        fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::app::chunk::ChunkError> {
+            Ok(::leptos::prelude::IntoAny::into_any($body))
+        }
+
+        #[cfg(not(feature = "split"))]
+        async fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::app::chunk::ChunkError> {
+            Ok(::leptos::prelude::IntoAny::into_any($body))
+        }
+
+        #[cfg(not(feature = "split"))]
+        async fn $preload() -> Result<(), $crate::app::chunk::ChunkError> {
+            Ok(())
+        }
+    };
+}
+pub(crate) use chunk_view;
+
+/// Where a chunk's download stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loading {
+    Pending,
+    Ready,
+    Failed,
+}
+
+/// Polls a future once. A chunk that has loaded resolves on the first poll: its loader is
+/// a `OnceCell` that is already set, and the call into the chunk is synchronous.
+fn now<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
+
+/// Shows `view`'s view once `preload` has fetched its chunk: "Loading…" meanwhile, a message
+/// and a retry button if the fetch failed. `what` names the part in those messages.
+pub fn on_demand<P, PF, E, V, VF>(what: &'static str, preload: P, view: V) -> impl IntoView
+where
+    P: Fn() -> PF + Copy + Send + Sync + 'static,
+    PF: Future<Output = Result<(), E>> + 'static,
+    E: Into<ChunkError>,
+    V: Fn() -> VF + Send + Sync + 'static,
+    VF: Future<Output = Result<AnyView, ChunkError>>,
+{
+    let state = RwSignal::new(Loading::Pending);
+    let fetch = move || {
+        state.set(Loading::Pending);
+        leptos::task::spawn_local(async move {
+            let loaded = preload().await.map_err(Into::into);
+            // The view may have been closed while the chunk downloaded.
+            state.try_set(if loaded.is_ok() {
+                Loading::Ready
+            } else {
+                Loading::Failed
+            });
+        });
+    };
+    fetch();
+    let failed = move || {
+        view! {
+            <p class="chunk-error" role="alert">
+                {format!("The code for {what} could not be downloaded (is the connection down?). ")}
+                <button type="button" on:click=move |_| fetch()>"Try again"</button>
+            </p>
+        }
+        .into_any()
+    };
+    move || match state.get() {
+        Loading::Pending => view! {
+            <p class="chunk-loading" role="status">{format!("Loading {what}…")}</p>
+        }
+        .into_any(),
+        Loading::Failed => failed(),
+        Loading::Ready => match now(view()) {
+            Some(Ok(v)) => v,
+            _ => failed(),
+        },
+    }
+}
