@@ -68,10 +68,10 @@ try {
   fs.writeFileSync(path.join(staging, loaderName), loader);
   const glue = path.join(staging, `${name}.js`);
   const js = fs.readFileSync(glue, 'utf8');
-  // Only the ES import: the wasm's own import keeps its module name ("./__wasm_split.js").
+  // Only the ES imports (one per chunk): the wasm's own imports keep their module name.
   const from = 'from "./__wasm_split.js"';
   if (!js.includes(from)) throw new Error(`split.mjs: ${name}.js does not import ./__wasm_split.js`);
-  fs.writeFileSync(glue, js.replace(from, `from "./${loaderName}"`));
+  fs.writeFileSync(glue, js.replaceAll(from, `from "./${loaderName}"`));
 
   // Trunk's <link rel=modulepreload|preload integrity=…> name the files this hook rewrote.
   const page = path.join(staging, 'index.html');
