@@ -57,7 +57,13 @@ try {
   // Content-hashed names, as Trunk gives its files, so no cache can pair a new module with an
   // old chunk: the chunks are named in the loader, and the loader in the app's JS glue.
   const hash = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+  // The loader starts a chunk's fetch before it waits for the chunks that one needs; if the
+  // fetch fails meanwhile, its promise would be rejected with no handler yet (an unhandled
+  // rejection on the page). The failure still reaches the app through instantiateStreaming.
+  const fetchLine = /const src = fetch\(([^;]*)\);/g;
   let loader = fs.readFileSync(path.join(work, '__wasm_split.js'), 'utf8');
+  if (!fetchLine.test(loader)) throw new Error('split.mjs: the chunk loader no longer fetches as `const src = fetch(…);`');
+  loader = loader.replace(fetchLine, 'const src = fetch($1);\n    src.catch(() => {});');
   const chunks = made.map((f) => {
     const hashed = `${f.slice(0, -'.wasm'.length)}-${hash(path.join(work, f))}.wasm`;
     fs.copyFileSync(path.join(work, f), path.join(staging, hashed));

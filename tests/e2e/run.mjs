@@ -169,6 +169,8 @@ try {
   // Compare mode: with vs without long-term memory, and the gradient-flow view.
   await page.getByRole('button', { name: 'Impulse' }).click();
   await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  // The comparison's views are an on-demand chunk: the first opening downloads it.
+  await page.getByRole('img', { name: 'LSTM (long-term memory): Hidden state h', exact: true }).waitFor({ timeout: 10000 }).catch(() => {});
   for (const m of ['LSTM (long-term memory)', 'GRU (long-term memory)', 'RNN (traditional, no long-term memory)']) {
     check(await page.getByRole('img', { name: `${m}: Hidden state h`, exact: true }).isVisible(), `compare mode shows ${m}`);
   }
