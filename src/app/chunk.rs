@@ -17,6 +17,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::hooks::use_on_screen;
 
 /// A chunk could not be fetched or instantiated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +103,23 @@ where
     V: Fn() -> VF + Send + Sync + 'static,
     VF: Future<Output = Result<AnyView, ChunkError>>,
 {
+    on_demand_then(what, preload, view, || {})
+}
+
+/// [`on_demand`], calling `shown` when the view has been built (it is mounted right after).
+fn on_demand_then<P, PF, E, V, VF>(
+    what: &'static str,
+    preload: P,
+    view: V,
+    shown: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView
+where
+    P: Fn() -> PF + Copy + Send + Sync + 'static,
+    PF: Future<Output = Result<(), E>> + 'static,
+    E: Into<ChunkError>,
+    V: Fn() -> VF + Send + Sync + 'static,
+    VF: Future<Output = Result<AnyView, ChunkError>>,
+{
     let state = RwSignal::new(Loading::Pending);
     let fetch = move || {
         state.set(Loading::Pending);
@@ -130,8 +150,80 @@ where
         .into_any(),
         Loading::Failed => failed(),
         Loading::Ready => match now(view()) {
-            Some(Ok(v)) => v,
+            Some(Ok(v)) => {
+                shown();
+                v
+            }
             _ => failed(),
         },
+    }
+}
+
+/// [`on_demand`] for a view below the fold: its chunk downloads once `title`'s placeholder
+/// comes within 100 px of the viewport, or when someone focuses or presses the placeholder's
+/// button (keyboard users reach it by Tab without scrolling first). Until then the placeholder
+/// holds the view's place with its heading. If the placeholder's button had the focus, the
+/// view's first control gets it, so Tab goes on from there instead of from the page's top.
+pub fn when_seen<P, PF, E, V, VF>(
+    title: &'static str,
+    what: &'static str,
+    preload: P,
+    view: V,
+) -> impl IntoView
+where
+    P: Fn() -> PF + Copy + Send + Sync + 'static,
+    PF: Future<Output = Result<(), E>> + 'static,
+    E: Into<ChunkError>,
+    V: Fn() -> VF + Clone + Send + Sync + 'static,
+    VF: Future<Output = Result<AnyView, ChunkError>>,
+{
+    let anchor = NodeRef::<leptos::html::Div>::new();
+    let on_screen = use_on_screen(anchor);
+    let asked = RwSignal::new(false);
+    let had_focus = StoredValue::new(false);
+    let refocus = move || {
+        if !had_focus.try_get_value().unwrap_or(false) {
+            return;
+        }
+        // After the frame that mounts the view; the slot may be gone by then.
+        request_animation_frame(move || {
+            let first = anchor.try_get_untracked().flatten().and_then(|slot| {
+                slot.query_selector("button:not([disabled]), input, select, textarea, summary")
+                    .ok()
+                    .flatten()
+            });
+            if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    };
+    // Once asked for, the view stays (scrolling away does not unload it).
+    let wanted = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || on_screen.get() || asked.get()
+    });
+    view! {
+        <div node_ref=anchor class="chunk-slot">
+            {move || if wanted.get() {
+                on_demand_then(what, preload, view.clone(), refocus).into_any()
+            } else {
+                view! {
+                    <h2>{title}</h2>
+                    <p class="chunk-loading">
+                        {format!("The code for {what} downloads when it comes into view. ")}
+                        <button
+                            type="button"
+                            on:focus=move |_| {
+                                had_focus.set_value(true);
+                                asked.set(true);
+                            }
+                            on:click=move |_| asked.set(true)
+                        >
+                            "Load it now"
+                        </button>
+                    </p>
+                }
+                .into_any()
+            }}
+        </div>
     }
 }

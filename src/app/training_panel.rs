@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::canvas::plotters_backend;
+use super::chunk::{chunk_view, when_seen};
 use super::hooks::{use_animation_frames, use_canvas_size};
 use super::SessionWrite;
 use crate::model::TrainConfig;
@@ -33,6 +34,24 @@ enum FlowMetric {
 /// The training panel: set up, Train/Pause, Step, Reset, learning rate and batch size.
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
+    view! {
+        <section class="training" aria-label="Training">
+            {when_seen("Train on a memory task", "the training panel", training_preload, training_body)}
+        </section>
+    }
+}
+
+// The panel's views, training and charts download when the panel comes into view.
+chunk_view!(
+    training,
+    training_preload,
+    fn training_body() {
+        view! { <TrainingLab /> }
+    }
+);
+
+#[component]
+fn TrainingLab() -> impl IntoView {
     let SessionWrite(set_session) = expect_context();
     let run = RwSignal::new(None::<TrainingRun>);
     let (running, set_running) = signal(false);
@@ -279,7 +298,6 @@ pub fn TrainingPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="training" aria-label="Training">
             <div class="compare-head">
                 <h2>"Train on a memory task"</h2>
                 <button
@@ -404,6 +422,5 @@ pub fn TrainingPanel() -> impl IntoView {
                 <super::save_png::SavePng canvas=flow_canvas what="Training gradient flow" />
             </figure>
             </div>
-        </section>
     }
 }

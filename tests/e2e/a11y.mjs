@@ -9,6 +9,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { reveal } from './suite.mjs';
 import { pytorchSeed, repo, waitForTables } from './reference.mjs';
 
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -86,6 +87,7 @@ try {
   await page.mouse.move(0, 0);
   await page.getByRole('button', { name: 'Hide comparison' }).click();
 
+  await reveal(page, '.training');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(1200);
   await page.getByRole('button', { name: 'Pause training' }).click();
@@ -123,6 +125,13 @@ try {
   // ---- keyboard only ----
   await page.reload();
   await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+  // The training panel's code downloads when the panel comes into view, or when its
+  // placeholder's "Load it now" gets focus: then focus moves on to the panel's first control
+  // (not back to the top of the page). The Tab walk below then covers the panel's controls.
+  await page.getByRole('button', { name: 'Load it now' }).focus();
+  const landed = await page.waitForFunction(() => document.activeElement?.closest('.training')
+    && document.activeElement.textContent.includes('Train'), null, { timeout: 10000 }).then(() => true, () => false);
+  check(landed, 'from the keyboard, "Load it now" loads the training panel and focus moves to its Train button');
   await installLook(page);
   const controls = await page.evaluate(() => {
     const list = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]')]
@@ -134,8 +143,17 @@ try {
     list.forEach((el, k) => el.setAttribute('data-kbd', String(k)));
     return list.map((el) => `${el.tagName.toLowerCase()}${el.type ? `[${el.type}]` : ''} "${(el.getAttribute('aria-label') || el.id || el.textContent).trim().slice(0, 30)}"`);
   });
-  // Tab from the top of the page until focus wraps around.
-  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  // Tab from the top of the page until focus wraps around. (Blurring alone would leave
+  // Chromium's sequential-focus starting point at the Train button focused above.)
+  await page.evaluate(() => {
+    const top = document.createElement('span');
+    top.tabIndex = -1;
+    document.body.prepend(top);
+    top.focus();
+    top.blur();
+    top.remove();
+    window.scrollTo(0, 0);
+  });
   const seen = new Map(); // data-kbd -> focused look
   const order = [];
   for (let k = 0; k < 400; k += 1) {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { reveal } from './suite.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -48,6 +49,7 @@ try {
   check(await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max') === '3', 'editing works');
   await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
   await page.getByRole('img', { name: 'RNN (traditional, no long-term memory): Hidden state h', exact: true }).waitFor();
+  await reveal(page, '.training');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(800);
   await page.getByRole('button', { name: 'Pause training' }).click();

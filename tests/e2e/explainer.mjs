@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, finish, reveal } from './suite.mjs';
 import { openTables, readTables } from './reference.mjs';
 
 
@@ -228,6 +228,7 @@ check(near(sigmoid(Number(g.q['pre-z'])), Number(g.q.z)), 'GRU: σ(pre-z) = z');
 
 // ---- a model trained in the page: the explainer follows its weights ----
 await page.getByLabel('Cell', { exact: true }).selectOption('lstm');
+await reveal(page, '.training');
 await page.getByRole('button', { name: 'Train', exact: true }).click();
 await page.waitForTimeout(1500);
 await page.getByRole('button', { name: 'Show the LSTM' }).click();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { reveal } from './suite.mjs';
 import { lstmF64, pytorchSeed, repo, SEED_INPUT, waitForTables } from './reference.mjs';
 
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -259,6 +260,7 @@ try {
 
   // 4. The training panel's learning rate and batch size (text fields, used on the next
   // Reset or first Train/Step).
+  await reveal(page, '.training');
   for (const [name, good] of [['Learning rate', '0.01'], ['Batch size', '16']]) {
     const input = page.getByRole('textbox', { name, exact: true });
     fieldsTested.add(name);

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, finish, reveal } from './suite.mjs';
 
 const { dist, shots } = args();
 
@@ -34,7 +34,7 @@ const LESSONS = [
   ]],
   ['Watch it learn', [
     { x: '1, 2, 3, 4, 5', t: '5', iv: 0, cell: 'LSTM', target: '.training' },
-    { target: '.training', act: (p) => p.getByRole('button', { name: 'Train', exact: true }).click() },
+    { target: '.training', act: async (p) => { await reveal(p, '.training'); await p.getByRole('button', { name: 'Train', exact: true }).click(); } },
     { target: '.training', act: (p) => p.getByRole('button', { name: 'Show the LSTM' }).click() },
   ]],
 ];

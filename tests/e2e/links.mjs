@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, finish, reveal } from './suite.mjs';
 import { openTables, readTables } from './reference.mjs';
 
 const { dist, shots } = args();
@@ -88,6 +88,7 @@ await second.close();
 {
   const ctx = await browser.newContext();
   const p = await open(ctx, base);
+  await reveal(p, '.training');
   await p.getByRole('button', { name: 'Train', exact: true }).click();
   await p.waitForTimeout(2500);
   await p.getByRole('button', { name: 'Pause training' }).click();

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
+import { reveal } from './suite.mjs';
 import { GATES, lstmF64, numbersOf, openTables, pytorchSeed, SEED_INPUT, validateReference, waitForTables } from './reference.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -181,6 +182,7 @@ try {
   await page.getByRole('button', { name: 'Hide comparison' }).click();
 
   // Training live: three models learn the memory task a chunk of steps per frame.
+  await reveal(page, '.training');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(2000);
   await page.getByRole('button', { name: 'Pause training' }).click();

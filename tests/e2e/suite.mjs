@@ -26,6 +26,14 @@ export function finish(name) {
   process.exit(failures ? 1 : 0);
 }
 
+/** Scrolls to an on-demand view's place (src/app/chunk.rs `when_seen`: its code downloads
+ *  when it comes into view) and waits until the view has replaced its placeholder. */
+export async function reveal(page, selector) {
+  const place = page.locator(selector).first();
+  await place.scrollIntoViewIfNeeded();
+  await place.locator('.chunk-loading').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+}
+
 /** The CLI (`target/debug/gatescope-trace`), built if missing, and a fresh temp directory
  *  for downloads; `saver(page)` clicks a button and returns the downloaded file. */
 export async function cliAndDownloads(prefix) {
