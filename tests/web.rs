@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, mount_app, settle, sleep_ms, table_for};
+use dom::{all, load_on_demand, mount_app, settle, sleep_ms, table_for};
 
 fn seed_trace(text: &str) -> Trace {
     let p = examples::seed_article_lstm();
@@ -464,6 +464,11 @@ async fn compare_mode_shows_lstm_gru_and_rnn_on_the_same_input() {
 async fn training_steps_all_three_models_and_rejects_a_bad_learning_rate() {
     let root = mount_app();
     settle().await;
+    assert!(
+        all(&root, ".training .train-status").is_empty(),
+        "the training panel's code loads on demand"
+    );
+    assert_eq!(load_on_demand(&root).await, 1);
     let status = || {
         all(&root, ".train-status")
             .remove(0)
@@ -515,6 +520,7 @@ async fn training_steps_all_three_models_and_rejects_a_bad_learning_rate() {
 async fn a_trained_model_can_be_watched_in_the_visualiser() {
     let root = mount_app();
     settle().await;
+    load_on_demand(&root).await;
     let by_text = |text: &str| -> HtmlElement {
         all(&root, ".training button")
             .into_iter()

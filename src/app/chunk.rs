@@ -180,18 +180,18 @@ where
     let anchor = NodeRef::<leptos::html::Div>::new();
     let on_screen = use_on_screen(anchor);
     let asked = RwSignal::new(false);
-    let had_focus = StoredValue::new(false);
+    // Where the placeholder's button had the focus: the element the view is shown in.
+    let focus_in = StoredValue::new_local(None::<web_sys::Element>);
     let refocus = move || {
-        if !had_focus.try_get_value().unwrap_or(false) {
+        let Some(Some(parent)) = focus_in.try_get_value() else {
             return;
-        }
-        // After the frame that mounts the view; the slot may be gone by then.
+        };
+        // After the frame that mounts the view.
         request_animation_frame(move || {
-            let first = anchor.try_get_untracked().flatten().and_then(|slot| {
-                slot.query_selector("button:not([disabled]), input, select, textarea, summary")
-                    .ok()
-                    .flatten()
-            });
+            let first = parent
+                .query_selector("button:not([disabled]), input, select, textarea, summary")
+                .ok()
+                .flatten();
             if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = el.focus();
             }
@@ -201,19 +201,22 @@ where
     let wanted = Memo::new(move |was: Option<&bool>| {
         was.copied().unwrap_or(false) || on_screen.get() || asked.get()
     });
-    view! {
-        <div node_ref=anchor class="chunk-slot">
-            {move || if wanted.get() {
-                on_demand_then(what, preload, view.clone(), refocus).into_any()
-            } else {
-                view! {
+    // No wrapper element: the view's own elements take the placeholder's place, so layouts
+    // that style their children (the explain row's two cards) keep working.
+    move || {
+        if wanted.get() {
+            on_demand_then(what, preload, view.clone(), refocus).into_any()
+        } else {
+            view! {
+                <div node_ref=anchor class="chunk-slot">
                     <h2>{title}</h2>
                     <p class="chunk-loading">
                         {format!("The code for {what} downloads when it comes into view. ")}
                         <button
                             type="button"
                             on:focus=move |_| {
-                                had_focus.set_value(true);
+                                let parent = anchor.get_untracked().and_then(|el| el.parent_element());
+                                focus_in.set_value(parent);
                                 asked.set(true);
                             }
                             on:click=move |_| asked.set(true)
@@ -221,9 +224,9 @@ where
                             "Load it now"
                         </button>
                     </p>
-                }
-                .into_any()
-            }}
-        </div>
+                </div>
+            }
+            .into_any()
+        }
     }
 }

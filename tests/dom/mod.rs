@@ -109,6 +109,20 @@ pub async fn settle() {
     tick().await;
 }
 
+/// Loads the panels whose code comes on demand (the training panel), as a user pressing
+/// their "Load it now" buttons would, then settles. Returns how many there were.
+pub async fn load_on_demand(root: &Element) -> usize {
+    let buttons: Vec<HtmlElement> = all(root, ".chunk-slot button")
+        .into_iter()
+        .map(JsCast::unchecked_into)
+        .collect();
+    for b in &buttons {
+        b.click();
+    }
+    settle().await;
+    buttons.len()
+}
+
 /// Waits for the next animation frame.
 pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
