@@ -468,7 +468,7 @@ async fn training_steps_all_three_models_and_rejects_a_bad_learning_rate() {
         all(&root, ".training .train-status").is_empty(),
         "the training panel's code loads on demand"
     );
-    assert_eq!(load_on_demand(&root).await, 1);
+    assert!(load_on_demand(&root).await >= 1);
     let status = || {
         all(&root, ".train-status")
             .remove(0)

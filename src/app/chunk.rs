@@ -72,6 +72,11 @@ macro_rules! chunk_view {
 }
 pub(crate) use chunk_view;
 
+/// How many on-demand views have been shown. Code that looks an element up in the page (a
+/// lesson's outline) looks again when this changes: the element may have just appeared.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChunksShown(pub RwSignal<u32>);
+
 /// Where a chunk's download stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Loading {
@@ -121,6 +126,7 @@ where
     VF: Future<Output = Result<AnyView, ChunkError>>,
 {
     let state = RwSignal::new(Loading::Pending);
+    let counter = use_context::<ChunksShown>();
     let fetch = move || {
         state.set(Loading::Pending);
         leptos::task::spawn_local(async move {
@@ -152,6 +158,12 @@ where
         Loading::Ready => match now(view()) {
             Some(Ok(v)) => {
                 shown();
+                if let Some(ChunksShown(n)) = counter {
+                    // After the frame that mounts the view.
+                    request_animation_frame(move || {
+                        n.try_update(|n| *n += 1);
+                    });
+                }
                 v
             }
             _ => failed(),

@@ -85,9 +85,14 @@ pub fn LessonPanel() -> impl IntoView {
             ex.walk.set(None);
         }
     });
-    // Points at the step's part of the page.
+    // Points at the step's part of the page, again when a view whose code loads on demand
+    // appears (the part may be one).
+    let shown = use_context::<super::chunk::ChunksShown>();
     Effect::new(move |prev: Option<Option<&'static str>>| {
         let target = step_of(at.get()).map(|s| s.highlight);
+        if let Some(super::chunk::ChunksShown(n)) = shown {
+            n.track();
+        }
         let doc = web_sys::window().and_then(|w| w.document());
         if let Some(doc) = &doc {
             for sel in [prev.flatten(), target].into_iter().flatten() {

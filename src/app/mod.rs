@@ -1,6 +1,7 @@
 //! Leptos components (wasm32 only). Each file shows one thing; the state they share lives
 //! in plain types from [`crate::state`] held in signals that [`App`] provides as context.
 
+mod below_fold;
 mod canvas;
 mod cell_diagram;
 mod chunk;
@@ -43,21 +44,17 @@ use crate::model::Series;
 use crate::state::view_options::ViewOptions;
 use crate::state::{Playback, Session, SharedTrace};
 
-pub use cell_diagram::CellDiagram;
 pub use compare_panel::ComparePanel;
 pub use heatmap_panel::HeatmapPanel;
 pub use interventions_panel::InterventionsPanel;
 pub use layer_switcher::LayerSwitcher;
 pub use layers_overview::LayersOverview;
-pub use line_chart::LineChart;
 pub use model_info::ModelInfo;
 pub use model_panel::ModelPanel;
 pub use open_model::OpenModel;
 pub use panic_banner::{install_panic_hook, show_internal_error, BANNER_ID};
 pub use sequence_editor::SequenceEditor;
 pub use sequence_input::SequenceInput;
-pub use step_explainer::StepExplainer;
-pub use step_vectors::StepVectors;
 pub use training_panel::TrainingPanel;
 pub use transport::Transport;
 pub use value_table::ValueTable;
@@ -264,6 +261,7 @@ pub fn App() -> impl IntoView {
     ));
     provide_context(link_state::LinkWeights(RwSignal::new(None)));
     provide_context(teach_menu::TeachState(RwSignal::new(link_teach)));
+    provide_context(chunk::ChunksShown::default());
     let tm = text_mode::provide_text_mode();
     if let (Some(recipe), read) = link_text {
         tm.start_recipe(recipe, read, set_session);
@@ -369,10 +367,7 @@ pub fn App() -> impl IntoView {
                 >
                     {panels}
                 </section>
-                <div class="explain-row">
-                    <StepExplainer />
-                    <CellDiagram />
-                </div>
+                <below_fold::ExplainRow />
                 <ComparePanel />
                 <TrainingPanel />
             </div>
@@ -381,8 +376,7 @@ pub fn App() -> impl IntoView {
                 <OpenModel />
                 <ModelInfo />
                 <InterventionsPanel />
-                <StepVectors trace=trace />
-                <LineChart trace=trace />
+                <below_fold::StepCharts trace=trace />
             </aside>
         </main>
     }

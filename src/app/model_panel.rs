@@ -133,7 +133,8 @@ pub fn ModelPanel() -> impl IntoView {
                 </div>
             }
         })
-        .to_vec();
+        .into_iter()
+        .collect::<Vec<_>>();
     let messages = move || {
         let mut shown: Vec<_> = errors.with(|errs| {
             NumField::ALL

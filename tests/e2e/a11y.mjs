@@ -87,7 +87,7 @@ try {
   await page.mouse.move(0, 0);
   await page.getByRole('button', { name: 'Hide comparison' }).click();
 
-  await reveal(page, '.training');
+  for (const part of ['.explain-row', '.step-charts', '.training']) await reveal(page, part);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(1200);
   await page.getByRole('button', { name: 'Pause training' }).click();
@@ -123,15 +123,24 @@ try {
   for (let k = 0; k < ids.length; k += 8) console.log(`       ${ids.slice(k, k + 8).join(', ')}`);
 
   // ---- keyboard only ----
-  await page.reload();
-  await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
-  // The training panel's code downloads when the panel comes into view, or when its
+  // The code of the panels below the fold downloads when they come into view, or when a
   // placeholder's "Load it now" gets focus: then focus moves on to the panel's first control
-  // (not back to the top of the page). The Tab walk below then covers the panel's controls.
-  await page.getByRole('button', { name: 'Load it now' }).focus();
-  const landed = await page.waitForFunction(() => document.activeElement?.closest('.training')
-    && document.activeElement.textContent.includes('Train'), null, { timeout: 10000 }).then(() => true, () => false);
-  check(landed, 'from the keyboard, "Load it now" loads the training panel and focus moves to its Train button');
+  // (not back to the top of the page). The Tab walk below then covers the panels' controls.
+  // (Each on a fresh page: focusing one scrolls it into view, which may load its neighbours.)
+  for (const [part, first, what] of [
+    ['.explain-row', 'explainer-unit', 'the explainer\'s Unit field'],
+    ['.training', 'Train', 'its Train button'],
+  ]) {
+    await page.reload();
+    await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+    await page.locator(`${part} .chunk-slot button`).focus();
+    const landed = await page.waitForFunction(([p, f]) => {
+      const el = document.activeElement;
+      return el?.closest(p) && (el.id === f || el.textContent.includes(f));
+    }, [part, first], { timeout: 10000 }).then(() => true, () => false);
+    check(landed, `from the keyboard, "Load it now" loads ${part} and focus moves to ${what}`);
+  }
+  for (const part of ['.explain-row', '.step-charts']) await reveal(page, part);
   await installLook(page);
   const controls = await page.evaluate(() => {
     const list = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [tabindex]')]

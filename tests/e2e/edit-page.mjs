@@ -1,4 +1,5 @@
 // Shared by bench-edit.mjs and profile-edit.mjs: a page showing a T-step, H-unit trace.
+import { reveal } from './suite.mjs';
 
 export async function setField(page, label, value) {
   const f = page.getByLabel(label, { exact: true });
@@ -12,6 +13,10 @@ export async function pageWithTrace(browser, url, T, H) {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await page.goto(url);
   await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor();
+  // The panels whose code loads when they are scrolled to (issue 8) are loaded, then scrolled
+  // away again: an edit updates them off screen, as for someone who has looked at them.
+  for (const part of ['.explain-row', '.step-charts']) await reveal(page, part);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await setField(page, 'Hidden size', H);
   const text = Array.from({ length: T }, (_, t) => (Math.sin(t / 7) * 2).toFixed(3)).join(', ');
   await page.getByRole('textbox', { name: 'Input sequence' }).fill(text);

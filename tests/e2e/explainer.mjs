@@ -35,6 +35,13 @@ page.on('pageerror', (e) => errors.push(String(e)));
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 await page.goto(url);
 await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+// The explainer's and the diagram's code downloads when they come into view (issue 8), then
+// they stay, also scrolled away.
+check(await page.locator('.explain-row .chunk-slot').count() === 1
+  && await page.getByRole('region', { name: 'Step explainer' }).count() === 0,
+  'below the fold at the start, the explainer is a placeholder until it is scrolled to');
+await reveal(page, '.explain-row');
+await page.evaluate(() => window.scrollTo(0, 0));
 
 const explainer = page.getByRole('region', { name: 'Step explainer' });
 const unitField = explainer.getByLabel('Unit', { exact: true });
@@ -255,6 +262,7 @@ check(errors.length === 0, `no errors in the console${errors.length ? `: ${error
 const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
 await phone.goto(url);
 await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+await reveal(phone, '.explain-row');
 const region = phone.getByRole('region', { name: 'Step explainer' });
 await region.scrollIntoViewIfNeeded();
 const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

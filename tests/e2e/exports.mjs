@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, cliAndDownloads, finish } from './suite.mjs';
+import { args, check, cliAndDownloads, finish, reveal } from './suite.mjs';
 
 const { dist } = args();
 const { cli, dir, saver } = await cliAndDownloads('gatescope-exports-');
@@ -63,6 +63,9 @@ const png = await save('PNG of Forget gate f');
 check(png.name.endsWith('-forget-gate-f.png') && png.name.includes('lstm') && png.bytes.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
   `a heatmap saves as a PNG image (${png.name}, ${png.bytes.length} bytes)`);
 const PNG = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+// The bars, the line chart and the cell diagram load when scrolled to (issue 8).
+await reveal(page, '.step-charts');
+await reveal(page, '.explain-row');
 for (const [button, ending] of [
   ['PNG of Line chart', '-line-chart.png'],
   ['PNG of the values at the current step', '-bars-at-step-'],

@@ -290,6 +290,7 @@ try {
   // fields: every bad text gets a message naming the field, nothing is forced, and the
   // explainer keeps explaining a real unit.
   {
+    await reveal(page, '.explain-row');
     const unit = page.locator('#explainer-unit');
     const unitMsg = page.locator('#explainer-unit-msg');
     const intro = page.locator('.step-explainer .explainer-intro');

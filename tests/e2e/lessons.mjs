@@ -74,7 +74,10 @@ for (const [k, [title, steps]] of LESSONS.entries()) {
       if (listed !== want.iv) bad.push(`${listed} interventions listed, want ${want.iv}`);
       if (want.cell && !(await page.locator('.model-badge .dims').textContent()).startsWith(want.cell)) bad.push(`cell is not ${want.cell}`);
     }
-    const outlined = await page.evaluate((sel) => document.querySelector(sel)?.classList.contains('lesson-target'), want.target);
+    // The explain row's code loads when it is scrolled to (issue 8): the outline must reach
+    // it once it appears.
+    if (['.step-explainer', '.cell-diagram'].includes(want.target)) await reveal(page, '.explain-row');
+    const outlined = await until(() => page.evaluate((sel) => document.querySelector(sel)?.classList.contains('lesson-target'), want.target));
     if (!outlined) bad.push(`${want.target} not outlined`);
     if (want.act) {
       if (await next.count() && !(await next.isDisabled())) bad.push('"Next step" is on before the action');

@@ -28,6 +28,7 @@ async function open(context, url) {
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   await page.goto(url);
   await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+  await reveal(page, '.explain-row'); // state() reads the explainer, which loads on demand
   return page;
 }
 

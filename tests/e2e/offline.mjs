@@ -81,7 +81,7 @@ const stillWorks = await slider.inputValue() === await slider.getAttribute('min'
 check(/could not be downloaded/.test(said) && stillWorks,
   `a chunk that fails to download gets a message and the page still works ("${said.trim().slice(0, 90)}…")`);
 await fresh.unroute('**/split_*.wasm');
-await cut.getByRole('button', { name: 'Try again' }).click();
+await cut.locator('.text-mode').getByRole('button', { name: 'Try again' }).click();
 const retried = await cut.getByLabel('Text to read').waitFor({ timeout: 10000 }).then(() => true, () => false);
 check(retried, '"Try again" then downloads it and text mode opens');
 await fresh.close();

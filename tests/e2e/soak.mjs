@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
 import { dragLastValue } from './edit-page.mjs';
+import { reveal } from './suite.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -43,6 +44,10 @@ try {
   await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail?.wasm; }));
   await page.goto(url);
   await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
+  // Every view in the soak, also those whose code loads when they are scrolled to (issue 8);
+  // loaded, they stay (and update) when scrolled away again.
+  for (const part of ['.explain-row', '.step-charts']) await reveal(page, part);
+  await page.evaluate(() => window.scrollTo(0, 0));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   // JS heap after a full collection, plus the wasm linear memory (which only grows).
