@@ -39,15 +39,19 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     }
 }
 
-/// Declares a view that lives in its own wasm chunk in a split build.
+/// Declares a function that lives in its own wasm chunk in a split build.
 ///
-/// `chunk_view!(chunk, preload_fn, fn name(arg: T, …) { view! { … } })` defines
-/// `async fn name(arg: T, …) -> Result<AnyView, ChunkError>` and
+/// `chunk_fn!(chunk, preload_fn, fn name(arg: T, …) -> R { … })` defines
+/// `async fn name(arg: T, …) -> Result<R, ChunkError>` and
 /// `async fn preload_fn() -> Result<(), impl Into<ChunkError>>`. Arguments cross the chunk
-/// boundary by value with the C ABI: pass `Copy` handles (signals, memos), not borrows.
-/// Functions with the same `chunk` share one file.
-macro_rules! chunk_view {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+/// boundary by value: pass `Copy` handles (signals, memos), not borrows. Functions with the
+/// same `chunk` share one file. The main module calls into a chunk only through such
+/// functions: whatever the main module's own code calls stays in the main module (the
+/// split keeps everything reachable from it there), so work that belongs to an on-demand
+/// part (training, say) is reached through one of these, not directly from a main-module
+/// closure.
+macro_rules! chunk_fn {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split(
             $chunk,
@@ -55,19 +59,31 @@ macro_rules! chunk_view {
             fallible,
             preload($preload)
         )]
-        fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::app::chunk::ChunkError> {
-            Ok(::leptos::prelude::IntoAny::into_any($body))
+        fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
+            Ok($body)
         }
 
         #[cfg(not(feature = "split"))]
-        async fn $name($($arg: $ty),*) -> Result<::leptos::prelude::AnyView, $crate::app::chunk::ChunkError> {
-            Ok(::leptos::prelude::IntoAny::into_any($body))
+        async fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
+            Ok($body)
         }
 
         #[cfg(not(feature = "split"))]
+        #[allow(dead_code)] // not every chunk function's preload is used
         async fn $preload() -> Result<(), $crate::app::chunk::ChunkError> {
             Ok(())
         }
+    };
+}
+pub(crate) use chunk_fn;
+
+/// Declares a view that lives in its own wasm chunk in a split build: [`chunk_fn!`] for a
+/// function returning `AnyView`, `chunk_view!(chunk, preload_fn, fn name(args) { view })`.
+macro_rules! chunk_view {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $crate::app::chunk::chunk_fn!($chunk, $preload, fn $name($($arg: $ty),*) -> ::leptos::prelude::AnyView {
+            ::leptos::prelude::IntoAny::into_any($body)
+        });
     };
 }
 pub(crate) use chunk_view;

@@ -264,7 +264,7 @@ pub fn App() -> impl IntoView {
     provide_context(chunk::ChunksShown::default());
     let tm = text_mode::provide_text_mode();
     if let (Some(recipe), read) = link_text {
-        tm.start_recipe(recipe, read, set_session);
+        tm.begin(text_mode::Start::Recipe(recipe, read), set_session);
     }
     teach_menu::use_teach_root();
     link_state::use_link_writer();

@@ -73,7 +73,14 @@ fn open(
                     .and_then(|bytes| wire::decode_char(&bytes).map_err(|e| e.to_string()));
                 match char_model {
                     Ok(cm) => {
-                        tm.open_model(cm, &name, set_session);
+                        let how = super::text_mode::Start::File(cm, name.clone());
+                        if tm.begin_async(how, set_session).await.is_err() {
+                            status.try_set(Status::Failed(format!(
+                                "{name} is a character model, and the code for text mode \
+                                 could not be downloaded (is the connection down?)."
+                            )));
+                            return;
+                        }
                         let id = tm
                             .shown
                             .try_with_untracked(|s| s.as_ref().map(|(id, _)| *id));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::chunk::{chunk_view, on_demand};
+use super::chunk::{chunk_fn, chunk_view, on_demand};
 use super::hooks::use_animation_frames;
 use super::{SessionRead, SessionWrite};
 use crate::model::text::CharModel;
@@ -226,6 +226,58 @@ impl TextMode {
         }
     }
 
+    /// One frame of training: steps within [`TRAIN_BUDGET_MS`] (at least one), stops at
+    /// the target, and pushes the model into the views every [`PUSH_EVERY_MS`].
+    fn train_frame(
+        self,
+        set_session: WriteSignal<Session>,
+        unit: RwSignal<usize>,
+        last_push: StoredValue<f64>,
+    ) {
+        // Stopped, or the app unmounted, while the call waited for the chunk.
+        if self.running.try_get_untracked() != Some(true) {
+            return;
+        }
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        let mut failed = None;
+        let target = self.target.get_untracked();
+        let mut reached = false;
+        self.lab.update(|l| {
+            let Some(l) = l else { return };
+            // At least one step a frame, however slow the model.
+            loop {
+                if target.is_some_and(|n| l.steps() >= n) {
+                    reached = true;
+                    break;
+                }
+                if let Err(e) = l.train(1) {
+                    failed = Some(e);
+                    break;
+                }
+                if now() - start > TRAIN_BUDGET_MS {
+                    break;
+                }
+            }
+        });
+        if let Some(e) = failed {
+            self.running.set(false);
+            self.message.set(Some(e));
+        }
+        if reached {
+            self.running.set(false);
+            self.target.set(None);
+            self.finish_training(set_session, unit);
+            return;
+        }
+        let t = now();
+        if t - last_push.get_value() > PUSH_EVERY_MS || !self.running.get_untracked() {
+            last_push.set_value(t);
+            self.push(set_session, true);
+        }
+    }
+
     /// Shows an opened character model (`file`: its name) in text mode.
     pub fn open_model(self, model: CharModel, file: &str, session: WriteSignal<Session>) {
         let corpus = self
@@ -268,45 +320,19 @@ pub fn provide_text_mode() -> TextMode {
     let unit = expect_context::<super::Explained>().unit;
     let last_push = StoredValue::new(0.0f64);
     let active = Signal::derive(move || tm.running.get());
+    // A frame's training goes through text mode's chunk, where the lab lives. The call is
+    // async (the first one waits for the chunk's loader), so it runs as a microtask, still
+    // in this frame; a frame whose predecessor's call has not returned trains nothing.
+    let busy = StoredValue::new(false);
     use_animation_frames(active, move |_| {
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = move || perf.as_ref().map_or(0.0, |p| p.now());
-        let start = now();
-        let mut failed = None;
-        let target = tm.target.get_untracked();
-        let mut reached = false;
-        tm.lab.update(|l| {
-            let Some(l) = l else { return };
-            // At least one step a frame, however slow the model.
-            loop {
-                if target.is_some_and(|n| l.steps() >= n) {
-                    reached = true;
-                    break;
-                }
-                if let Err(e) = l.train(1) {
-                    failed = Some(e);
-                    break;
-                }
-                if now() - start > TRAIN_BUDGET_MS {
-                    break;
-                }
-            }
-        });
-        if let Some(e) = failed {
-            tm.running.set(false);
-            tm.message.set(Some(e));
-        }
-        if reached {
-            tm.running.set(false);
-            tm.target.set(None);
-            tm.finish_training(set_session, unit);
+        if busy.try_get_value() != Some(false) {
             return;
         }
-        let t = now();
-        if t - last_push.get_value() > PUSH_EVERY_MS || !tm.running.get_untracked() {
-            last_push.set_value(t);
-            tm.push(set_session, true);
-        }
+        busy.set_value(true);
+        leptos::task::spawn_local(async move {
+            let _ = text_frame(tm, set_session, unit, last_push).await;
+            busy.try_set_value(false);
+        });
     });
     tm
 }
@@ -334,13 +360,7 @@ pub fn TextModePanel() -> impl IntoView {
                 .toggle_with_force("text-on", open.get() && on_show.get());
         }
     });
-    let start = move |_| {
-        tm.start(
-            CorpusChoice::Builtin(crate::model::text::Corpus::Code),
-            TextSettings::default(),
-            set_session,
-        )
-    };
+    let start = move |_| tm.begin(Start::Open, set_session);
     let close = move |_| {
         tm.running.set(false);
         tm.lab.set(None);
@@ -388,5 +408,73 @@ chunk_view!(
             <super::embedding_view::EmbeddingView />
             <super::text_compare::TextCompareView />
         }
+    }
+);
+
+/// How text mode opens: what [`TextMode::begin`] does once text mode's chunk is in.
+pub enum Start {
+    /// The "Open text mode" button: the code corpus, default settings.
+    Open,
+    /// A link's recipe, trained again, then the link's text.
+    Recipe(TextRecipe, Option<String>),
+    /// An opened character model, with its file's name.
+    File(CharModel, String),
+}
+
+impl TextMode {
+    /// Opens text mode as `how` says. The lab and its training live in text mode's chunk,
+    /// so this downloads it first; if that fails, the message says so where the learner
+    /// looks (the text-mode panel) and the page carries on.
+    pub fn begin(self, how: Start, session: WriteSignal<Session>) {
+        leptos::task::spawn_local(async move {
+            if self.begin_async(how, session).await.is_err() {
+                self.message.try_set(Some(
+                    "The code for text mode could not be downloaded (is the connection down?). \
+                     Press \"Open text mode\" to try again."
+                        .to_string(),
+                ));
+            }
+        });
+    }
+
+    /// [`TextMode::begin`], for callers that are async already.
+    pub async fn begin_async(
+        self,
+        how: Start,
+        session: WriteSignal<Session>,
+    ) -> Result<(), super::chunk::ChunkError> {
+        text_start(self, how, session).await
+    }
+}
+
+// Text mode's work lives in its chunk with its views: the main module reaches the lab only
+// through these (see `chunk_fn!`), so the lab's code, its training and the character
+// model's download with text mode.
+chunk_fn!(
+    text_mode,
+    text_start_preload,
+    fn text_start(tm: TextMode, how: Start, session: WriteSignal<Session>) -> () {
+        match how {
+            Start::Open => tm.start(
+                CorpusChoice::Builtin(crate::model::text::Corpus::Code),
+                TextSettings::default(),
+                session,
+            ),
+            Start::Recipe(recipe, read) => tm.start_recipe(recipe, read, session),
+            Start::File(model, file) => tm.open_model(model, &file, session),
+        }
+    }
+);
+
+chunk_fn!(
+    text_mode,
+    text_frame_preload,
+    fn text_frame(
+        tm: TextMode,
+        session: WriteSignal<Session>,
+        unit: RwSignal<usize>,
+        last_push: StoredValue<f64>,
+    ) -> () {
+        tm.train_frame(session, unit, last_push)
     }
 );

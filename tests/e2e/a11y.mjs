@@ -131,7 +131,9 @@ try {
     ['.explain-row', 'explainer-unit', 'the explainer\'s Unit field'],
     ['.training', 'Train', 'its Train button'],
   ]) {
-    await page.reload();
+    // A new navigation, not a reload: a reload restores the scroll position, which could
+    // bring the panel into view (and load it) before its button is focused.
+    await page.goto(url);
     await page.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
     await page.locator(`${part} .chunk-slot button`).focus();
     const landed = await page.waitForFunction(([p, f]) => {

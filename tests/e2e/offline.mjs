@@ -4,7 +4,7 @@
 // - after that first visit, with the network cut (the browser context set offline), a reload
 //   still opens the app from the service worker's store, link state included, and text mode
 //   (an on-demand chunk the first visit never ran) opens too;
-// - a chunk that cannot be downloaded gets a message, the page carries on, and "Try again"
+// - a chunk that cannot be downloaded gets a message, the page carries on, and trying again
 //   loads it.
 // Usage: node tests/e2e/offline.mjs [distDir]
 import fs from 'node:fs';
@@ -64,7 +64,7 @@ check(textOffline, 'offline, text mode (an on-demand chunk, never opened online)
 await context.setOffline(false);
 
 // A chunk that cannot be downloaded (a first visit that goes offline, a server error): a
-// message where the view would be, the page carries on, and "Try again" loads it.
+// message where the learner looks, the page carries on, and trying again loads it.
 const fresh = await browser.newContext();
 await fresh.route('**/split_*.wasm', (route) => route.abort());
 const cut = await fresh.newPage({ viewport: { width: 1366, height: 768 } });
@@ -81,9 +81,20 @@ const stillWorks = await slider.inputValue() === await slider.getAttribute('min'
 check(/could not be downloaded/.test(said) && stillWorks,
   `a chunk that fails to download gets a message and the page still works ("${said.trim().slice(0, 90)}…")`);
 await fresh.unroute('**/split_*.wasm');
-await cut.locator('.text-mode').getByRole('button', { name: 'Try again' }).click();
+await cut.getByRole('button', { name: 'Open text mode' }).click();
 const retried = await cut.getByLabel('Text to read').waitFor({ timeout: 10000 }).then(() => true, () => false);
-check(retried, '"Try again" then downloads it and text mode opens');
+check(retried && !(await alert.allTextContents()).some((t) => /could not be downloaded/.test(t)),
+  '"Open text mode" again then downloads it, text mode opens, and the message goes');
+// A view's chunk (the comparison's): the message has a "Try again" button in its place.
+await fresh.route('**/split_compare*.wasm', (route) => route.abort());
+await cut.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+const compareAlert = cut.locator('.compare [role=alert]');
+const compareSaid = await compareAlert.waitFor({ timeout: 10000 }).then(() => compareAlert.textContent(), () => '');
+await fresh.unroute('**/split_compare*.wasm');
+await cut.locator('.compare').getByRole('button', { name: 'Try again' }).click();
+const compared = await cut.locator('.flow-chart').waitFor({ timeout: 10000 }).then(() => true, () => false);
+check(/could not be downloaded/.test(compareSaid) && compared,
+  `a view whose chunk failed says so ("${compareSaid.trim().slice(0, 60)}…"), and "Try again" then shows it`);
 await fresh.close();
 check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join(' | ')}` : ''}`);
 
