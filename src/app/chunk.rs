@@ -51,7 +51,7 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 /// part (training, say) is reached through one of these, not directly from a main-module
 /// closure.
 macro_rules! chunk_fn {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+    ($chunk:ident, $preload:ident, $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         #[cfg(feature = "split")]
         #[::leptos::wasm_split::wasm_split(
             $chunk,
@@ -59,12 +59,12 @@ macro_rules! chunk_fn {
             fallible,
             preload($preload)
         )]
-        fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
+        $vis fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
             Ok($body)
         }
 
         #[cfg(not(feature = "split"))]
-        async fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
+        $vis async fn $name($($arg: $ty),*) -> Result<$ret, $crate::app::chunk::ChunkError> {
             Ok($body)
         }
 

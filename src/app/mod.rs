@@ -30,6 +30,7 @@ mod teach_menu;
 mod text_compare;
 mod text_flowchart;
 mod text_mode;
+mod text_mode_state;
 mod text_reader;
 mod text_training;
 mod training_panel;
