@@ -1,11 +1,13 @@
-//! Views whose code loads on demand (issue 8: a smaller first visit).
+//! Views and code that load on demand (issue 8: a smaller first visit).
 //!
 //! A view declared with [`chunk_view!`] is compiled into its own WebAssembly chunk when the
 //! app is built with the `split` feature (index.html asks Trunk for it; `tools/split.mjs`
 //! then splits the module with `wasm-split-cli` from `wasm_split_cli_support`, the tool behind
 //! Leptos's `#[lazy]`). The chunk is fetched the first time the view is shown, so text mode,
 //! for example, costs nothing until someone opens it. Without the feature (tests, clippy)
-//! the same view is an ordinary function and [`on_demand`] shows it at once.
+//! the same view is an ordinary function and [`on_demand`] shows it at once. Code other than
+//! views (text mode's training, say) goes into a chunk with [`chunk_fn!`]; the main module
+//! must reach it only through such functions, or it stays in the main module.
 //!
 //! Loading is the only asynchronous part: the view itself is built synchronously, inside the
 //! reactive owner of the place that shows it, exactly as an ordinary child view is. A failed
