@@ -9,7 +9,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { reveal } from './suite.mjs';
+import { pressBelowExplainRow, reveal } from './suite.mjs';
 import { pytorchSeed, repo, waitForTables } from './reference.mjs';
 
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -75,7 +75,7 @@ try {
   await audit(page, 'invalid input (sequence, model field and step cell messages)');
   await page.getByRole('button', { name: 'Seed article example' }).click();
 
-  await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  await pressBelowExplainRow(page, page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
   await page.locator('.flow-chart').waitFor();
   // With a heatmap tooltip showing and a cell selected.
   const hm = page.getByRole('img', { name: 'Hidden state h', exact: true });
@@ -110,7 +110,7 @@ try {
   await phone.goto(url);
   await phone.getByRole('img', { name: 'Hidden state h', exact: true }).waitFor({ timeout: 20000 });
   await audit(phone, 'phone layout 390×844');
-  await phone.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  await pressBelowExplainRow(phone, phone.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
   await phone.locator('.flow-chart').waitFor();
   await audit(phone, 'phone layout, compare mode');
   await phoneContext.close();

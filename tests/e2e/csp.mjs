@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { reveal } from './suite.mjs';
+import { pressBelowExplainRow, reveal } from './suite.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -36,6 +36,7 @@ try {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -47,8 +48,15 @@ try {
   await page.getByRole('textbox', { name: 'Input sequence' }).fill('0.5, -2, 3.25');
   await page.waitForTimeout(100);
   check(await page.getByRole('slider', { name: 'Timestep' }).getAttribute('max') === '3', 'editing works');
-  await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
-  await page.getByRole('img', { name: 'RNN (traditional, no long-term memory): Hidden state h', exact: true }).waitFor();
+  await pressBelowExplainRow(page, page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
+  try {
+    await page.getByRole('img', { name: 'RNN (traditional, no long-term memory): Hidden state h', exact: true }).waitFor();
+  } catch (e) {
+    // Say what the page showed instead, so a failure here can be diagnosed from the log.
+    console.log(`FAIL the comparison did not appear; it shows ${JSON.stringify(await page.locator('.compare').innerText())}`);
+    console.log(`     page errors and console: ${JSON.stringify(errors)}`);
+    throw e;
+  }
   await reveal(page, '.training');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForTimeout(800);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { reveal } from './suite.mjs';
+import { pressBelowExplainRow, reveal } from './suite.mjs';
 import { lstmF64, pytorchSeed, repo, SEED_INPUT, waitForTables } from './reference.mjs';
 
 const dist = path.resolve(process.argv[2] || path.join(repo, 'dist'));
@@ -415,7 +415,7 @@ try {
     let rounds = 0;
     const compareButton = page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' });
     for (let round = 0; round < 6; round += 1) {
-      if (round === 4) await compareButton.click();
+      if (round === 4) await pressBelowExplainRow(page, compareButton);
       for (const name of round < 4 ? names : compared) {
         rounds += 1;
         await seqField.fill('1, 2, 3, 4, 5, 6, 7, 8');

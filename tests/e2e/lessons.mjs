@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish, reveal } from './suite.mjs';
+import { args, check, finish, pressBelowExplainRow, reveal } from './suite.mjs';
 
 const { dist, shots } = args();
 
@@ -29,7 +29,7 @@ const LESSONS = [
   ]],
   ['Why a plain RNN forgets', [
     { x: impulse(29), t: '30', iv: 0, cell: 'RNN', target: '.heatmaps' },
-    { target: '.compare', act: (p) => p.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click() },
+    { target: '.compare', act: (p) => pressBelowExplainRow(p, p.getByRole('button', { name: 'Compare LSTM, GRU and RNN' })) },
     { target: '.compare' },
   ]],
   ['Watch it learn', [

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish, reveal } from './suite.mjs';
+import { args, check, finish, pressBelowExplainRow, reveal } from './suite.mjs';
 import { openTables, readTables } from './reference.mjs';
 
 const { dist, shots } = args();
@@ -162,7 +162,7 @@ await second.close();
   await valuesOf('Forget gate f').click();
   const cmp = p.getByRole('region', { name: 'With vs without long-term memory' });
   await cmp.getByLabel('GRU (long-term memory)').uncheck();
-  await cmp.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  await pressBelowExplainRow(p, cmp.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
   await p.waitForTimeout(900);
   const link = p.url();
   const tail = decodeURIComponent(link.slice(link.indexOf('unit=')));

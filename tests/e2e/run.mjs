@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { reveal } from './suite.mjs';
+import { pressBelowExplainRow, reveal } from './suite.mjs';
 import { GATES, lstmF64, numbersOf, openTables, pytorchSeed, SEED_INPUT, validateReference, waitForTables } from './reference.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -169,7 +169,18 @@ try {
 
   // Compare mode: with vs without long-term memory, and the gradient-flow view.
   await page.getByRole('button', { name: 'Impulse' }).click();
-  await page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+  {
+    // The explain row's placeholder keeps about the height of the view that replaces it, so
+    // what lies below (the comparison's button) stays where a click or a focus aimed at it.
+    const top = () => page.locator('.compare > .compare-head').evaluate((e) => e.getBoundingClientRect().top + scrollY);
+    const placeholder = await page.locator('.explain-row > .chunk-slot').count();
+    const before = await top();
+    await reveal(page, '.explain-row');
+    const moved = Math.round((await top()) - before);
+    check(placeholder === 1 && Math.abs(moved) <= 60,
+      `loading the explain row moves what is below it by ${moved} px (at most 60; placeholder there: ${placeholder === 1})`);
+  }
+  await pressBelowExplainRow(page, page.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
   // The comparison's views are an on-demand chunk: the first opening downloads it.
   await page.getByRole('img', { name: 'LSTM (long-term memory): Hidden state h', exact: true }).waitFor({ timeout: 10000 }).catch(() => {});
   for (const m of ['LSTM (long-term memory)', 'GRU (long-term memory)', 'RNN (traditional, no long-term memory)']) {

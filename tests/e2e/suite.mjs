@@ -34,6 +34,17 @@ export async function reveal(page, selector) {
   await place.locator('.chunk-loading').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
 }
 
+/** Clicks `button`, which lies below the explain row, once that row's on-demand view has
+ *  loaded. Scrolling to the button brings the row's placeholder into view and starts its
+ *  download; the placeholder keeps about the view's height, but a view that arrives between
+ *  Playwright's hit test and its click can still move the button by a few pixels (csp.mjs
+ *  lost the comparison's click so, 1 run in 20 under load, before the placeholders kept
+ *  the height). */
+export async function pressBelowExplainRow(page, button) {
+  await reveal(page, '.explain-row');
+  await button.click();
+}
+
 /** The CLI (`target/debug/gatescope-trace`), built if missing, and a fresh temp directory
  *  for downloads; `saver(page)` clicks a button and returns the downloaded file. */
 export async function cliAndDownloads(prefix) {
