@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { minify } from 'terser';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -70,6 +71,13 @@ try {
     loader = loader.replaceAll(`"./${f}"`, `"./${hashed}"`);
     return hashed;
   });
+  // Release builds minify the loader and the app's JS glue (Trunk's own minifier cannot parse
+  // wasm-bindgen's glue): 3 KB gzip less on the first visit. Only names local to a module are
+  // shortened; exports and the wasm's import names stay as they are.
+  const minified = async (code) => (profile === 'release'
+    ? (await minify(code, { module: true, compress: true, mangle: true })).code
+    : code);
+  loader = await minified(loader);
   const loaderName = `__wasm_split-${crypto.createHash('sha256').update(loader).digest('hex').slice(0, 16)}.js`;
   fs.writeFileSync(path.join(staging, loaderName), loader);
   const glue = path.join(staging, `${name}.js`);
@@ -77,7 +85,7 @@ try {
   // Only the ES imports (one per chunk): the wasm's own imports keep their module name.
   const from = 'from "./__wasm_split.js"';
   if (!js.includes(from)) throw new Error(`split.mjs: ${name}.js does not import ./__wasm_split.js`);
-  fs.writeFileSync(glue, js.replaceAll(from, `from "./${loaderName}"`));
+  fs.writeFileSync(glue, await minified(js.replaceAll(from, `from "./${loaderName}"`)));
 
   // Trunk's <link rel=modulepreload|preload integrity=…> name the files this hook rewrote.
   const page = path.join(staging, 'index.html');

@@ -194,7 +194,9 @@ fn explained(
 /// The core's reason in the explainer's words.
 fn explain_refusal(reason: &str) -> String {
     if reason.contains("only forward PyTorch cells") {
-        "The step explainer writes out PyTorch's forward cells. This layer-direction runs          backwards in time or uses ONNX's extra options (peepholes, clip), whose equations          differ; its values are in the heatmaps and tables."
+        "The step explainer writes out PyTorch's forward cells. This layer-direction runs \
+         backwards in time or uses ONNX's extra options (peepholes, clip), whose equations \
+         differ; its values are in the heatmaps and tables."
             .to_string()
     } else {
         reason.to_string()

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './static-server.mjs';
 import { launch } from './browser.mjs';
-import { args, check, finish } from './suite.mjs';
+import { args, check, finish, pressBelowExplainRow } from './suite.mjs';
 
 const { dist } = args();
 // A host root with the build one level down.
@@ -87,7 +87,7 @@ check(retried && !(await alert.allTextContents()).some((t) => /could not be down
   '"Open text mode" again then downloads it, text mode opens, and the message goes');
 // A view's chunk (the comparison's): the message has a "Try again" button in its place.
 await fresh.route('**/split_compare*.wasm', (route) => route.abort());
-await cut.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }).click();
+await pressBelowExplainRow(cut, cut.getByRole('button', { name: 'Compare LSTM, GRU and RNN' }));
 const compareAlert = cut.locator('.compare [role=alert]');
 const compareSaid = await compareAlert.waitFor({ timeout: 10000 }).then(() => compareAlert.textContent(), () => '');
 await fresh.unroute('**/split_compare*.wasm');
