@@ -1,4 +1,4 @@
-// Trunk post-build hook: pins the page's Content-Security-Policy to this very build.
+// Post-build step (tools/post-build.mjs, last): pins the page's Content-Security-Policy to this very build.
 //
 // Trunk's loader is an inline <script type="module">, so instead of allowing inline scripts
 // ('unsafe-inline') the policy lists the SHA-256 of each inline script in the built page.

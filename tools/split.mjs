@@ -1,8 +1,8 @@
-// Trunk post-build hook: splits the app's WebAssembly module so that the views declared with
+// Post-build step (tools/post-build.mjs, first): splits the app's WebAssembly module so that the views declared with
 // `chunk_view!` (src/app/chunk.rs) download only when they are first shown.
 //
 // Trunk builds the app with the `split` feature (index.html), runs wasm-bindgen on the whole
-// module and names the files. This hook then redoes the module from cargo's output the way
+// module and names the files. This step then redoes the module from cargo's output the way
 // the split needs it, and writes the result under Trunk's names:
 //   1. `wasm-split-cli` (crate wasm_split_cli_support, the tool behind Leptos's `#[lazy]`)
 //      cuts cargo's module into the first-visit module and one chunk per on-demand view,
@@ -87,7 +87,7 @@ try {
   if (!js.includes(from)) throw new Error(`split.mjs: ${name}.js does not import ./__wasm_split.js`);
   fs.writeFileSync(glue, await minified(js.replaceAll(from, `from "./${loaderName}"`)));
 
-  // Trunk's <link rel=modulepreload|preload integrity=…> name the files this hook rewrote.
+  // Trunk's <link rel=modulepreload|preload integrity=…> name the files this step rewrote.
   const page = path.join(staging, 'index.html');
   let html = fs.readFileSync(page, 'utf8');
   for (const f of [`${name}.js`, `${name}_bg.wasm`]) {
