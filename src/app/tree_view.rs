@@ -1,7 +1,8 @@
 //! Shows a [`crate::viz::tree`] in the page: [`TreeHost`] holds a container's current tree
 //! and patches the DOM to a new one in place, element by element. Elements whose tag stays
 //! keep their identity (so CSS transitions run and focus stays); only changed attributes and
-//! texts are written. Text goes in as text nodes, never as markup.
+//! texts are written (an input's changed `value` to its property as well). Text goes in as
+//! text nodes, never as markup.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -87,6 +88,13 @@ fn patch(doc: &Document, dom: &web_sys::Node, old: &Node, new: &Node) {
             for (name, value) in &b.attrs {
                 if a.get(name) != Some(value.as_str()) {
                     let _ = el.set_attribute(name, value);
+                    // An input shows its `value` attribute only until someone types in it;
+                    // from then on only the property shows a new value.
+                    if *name == "value" {
+                        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                            input.set_value(value);
+                        }
+                    }
                 }
             }
             for (name, _) in &a.attrs {

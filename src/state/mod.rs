@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod editor;
+pub mod editor_cells;
 pub mod gradient_flow;
 pub mod intervention_form;
 pub mod intervention_spec;
