@@ -13,6 +13,7 @@ mod heatmap_panel;
 mod hooks;
 mod interventions_panel;
 mod layer_switcher;
+mod layer_views;
 mod layers_overview;
 mod lesson_panel;
 mod line_chart;
@@ -359,8 +360,7 @@ pub fn App() -> impl IntoView {
                 <SequenceInput />
                 <SequenceEditor />
                 <Transport trace=trace />
-                <LayersOverview />
-                <LayerSwitcher />
+                <layer_views::LayerViews />
                 <section
                     class="heatmaps"
                     class:stale=move || stale.get()

@@ -86,14 +86,18 @@ async function checkModel(page, m, how) {
     await checkH(page, m, 0, name);
     return;
   }
+  // The layer views' code downloads when the first such model opens (src/app/layer_views.rs).
+  await switcher.waitFor({ timeout: 10000 }).catch(() => {});
   const buttons = switcher.getByRole('button');
   check(await buttons.count() === n, `${name}: the switcher offers all ${n} layer-directions`);
   const thumbs = page.locator('.layers-overview canvas');
   check(await thumbs.count() === n, `${name}: the overview shows h of all ${n} layer-directions`);
-  const painted = await thumbs.evaluateAll((cs) => cs.every((c) => {
-    const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;
-    return d[3] === 255;
-  }));
+  // Painted in the frames after they mount.
+  const painted = await page.waitForFunction(() => {
+    const cs = [...document.querySelectorAll('.layers-overview canvas')];
+    return cs.length > 0 && cs.every((c) => c.width > 0 && c.height > 0
+      && c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data[3] === 255);
+  }, null, { timeout: 5000 }).then(() => true, () => false);
   check(painted, `${name}: every overview heatmap is painted`);
   await page.screenshot({ path: path.join(shots, `model-${name}-1366x768.png`), fullPage: true });
   const last = m.num_layers;
