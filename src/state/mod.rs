@@ -11,6 +11,7 @@ pub mod intervention_spec;
 pub mod layers;
 pub mod lessons;
 pub mod link;
+pub mod model_facts;
 pub mod model_form;
 pub mod playback;
 pub mod presets;
