@@ -1,8 +1,8 @@
 //! Shows a [`crate::viz::tree`] in the page: [`TreeHost`] holds a container's current tree
 //! and patches the DOM to a new one in place, element by element. Elements whose tag stays
 //! keep their identity (so CSS transitions run and focus stays); only changed attributes and
-//! texts are written (an input's changed `value` to its property as well). Text goes in as
-//! text nodes, never as markup.
+//! texts are written (an input's changed `value` and `checked` to its properties as well).
+//! Text goes in as text nodes, never as markup.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -100,6 +100,13 @@ fn patch(doc: &Document, dom: &web_sys::Node, old: &Node, new: &Node) {
             for (name, _) in &a.attrs {
                 if b.get(name).is_none() {
                     let _ = el.remove_attribute(name);
+                }
+            }
+            // Likewise a checkbox shows its `checked` attribute only until it is clicked.
+            let checked = b.get("checked").is_some();
+            if a.get("checked").is_some() != checked {
+                if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                    input.set_checked(checked);
                 }
             }
             patch_children(doc, el, &a.children, &b.children);

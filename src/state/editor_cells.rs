@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn one_step_per_shown_step_with_its_values_and_names() {
-        let x = array![[1.0f32], [0.123456789], [-3.0]];
+        let x = array![[1.0f32], [0.123_456_79], [-3.0]];
         let view = CellsView {
             x: x.view(),
             window: 0..3,

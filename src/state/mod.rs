@@ -13,6 +13,7 @@ pub mod lessons;
 pub mod link;
 pub mod model_facts;
 pub mod model_form;
+pub mod model_panel_view;
 pub mod playback;
 pub mod presets;
 pub mod selection;
