@@ -57,20 +57,26 @@ pub fn ModelPanel() -> impl IntoView {
     };
     // The panel's contents follow the session and the form. The first time, the inputs
     // are new: they get the form's texts.
-    Effect::new(move |first: Option<()>| {
+    // The selector is told the cell kind only when that changes: an edit of the input must
+    // not touch the panel's controls (a select's value written on every edit cost frames).
+    Effect::new(move |shown: Option<Option<CellKind>>| {
         let nodes = session.with(|s| form.with(|f| model_panel(s, f)));
-        let Some(el) = section.get() else { return };
+        let el = section.get()?;
         host.show(&el, nodes);
-        if let Ok(Some(select)) = el.query_selector(&format!("#{CELL_ID}")) {
-            if let Some(select) = select.dyn_ref::<HtmlSelectElement>() {
-                select.set_value(config.get_untracked().kind.name());
+        let kind = config.with(|c| c.kind);
+        if shown.flatten() != Some(kind) {
+            if let Ok(Some(select)) = el.query_selector(&format!("#{CELL_ID}")) {
+                if let Some(select) = select.dyn_ref::<HtmlSelectElement>() {
+                    select.set_value(kind.name());
+                }
             }
         }
-        if first.is_none() {
+        if shown.flatten().is_none() {
             let texts = form
                 .with_untracked(|f| NumField::ALL.map(|field| (field, f.text(field).to_string())));
             show(texts.to_vec());
         }
+        Some(kind)
     });
     // The session's settings changed (here or elsewhere): refresh the fields that hold
     // valid text, keep those the user is still fixing.

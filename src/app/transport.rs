@@ -1,10 +1,14 @@
-//! Play, pause, step and scrub through time.
+//! Play, pause, step and scrub through time. The bar's contents are a plain tree
+//! ([`crate::state::transport_view`]) patched into the section, which handles its controls'
+//! events.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
 
 use super::hooks::{use_animation_frames, use_transport_keys, TransportKey};
+use super::tree_view::{closest_attr, TreeHost};
 use super::{CurrentStep, PlaybackRead, PlaybackWrite, TraceSignal};
-use crate::state::playback::{MAX_SPEED, MIN_SPEED};
+use crate::state::transport_view::{transport, TransportAct};
 
 /// The transport bar: Play/Pause, step and jump buttons, the "Timestep" slider, speed and
 /// loop. Also owns the animation loop and the keyboard shortcuts.
@@ -36,94 +40,79 @@ pub fn Transport(
         });
     });
 
-    let act = move |f: fn(&mut crate::state::Playback, usize)| {
-        move |_| {
-            let n = steps.get_untracked();
-            set_playback.update(|p| f(p, n));
+    let section = NodeRef::<html::Section>::new();
+    let host = TreeHost::new();
+    Effect::new(move |_| {
+        let nodes = playback.with(|p| transport(p, current.get(), steps.get()));
+        if let Some(el) = section.get() {
+            host.show(&el, nodes);
         }
-    };
-    let speed_text = move || {
-        let s = playback.with(|p| p.speed());
-        format!(
-            "{} steps/s",
-            if s < 1.0 {
-                format!("{s:.1}")
-            } else {
-                format!("{s:.0}")
+    });
+    // Clicks on the buttons, moves of the sliders, and "Loop".
+    let on_control = move |ev: &web_sys::Event| {
+        let Some((el, act)) = closest_attr(ev, "data-act") else {
+            return;
+        };
+        let Some(act) = TransportAct::parse(&act) else {
+            return;
+        };
+        let n = steps.get_untracked();
+        let input = el.dyn_into::<web_sys::HtmlInputElement>().ok();
+        set_playback.update(|p| match act {
+            TransportAct::Start => p.seek(0, n),
+            TransportAct::Back => p.step_by(-1, n),
+            TransportAct::PlayPause => p.toggle(n),
+            TransportAct::Forward => p.step_by(1, n),
+            TransportAct::End => p.seek(usize::MAX, n),
+            TransportAct::Seek => {
+                if let Some(t) = input.and_then(|i| i.value().parse::<usize>().ok()) {
+                    p.seek(t.saturating_sub(1), n);
+                }
             }
-        )
+            TransportAct::Speed => {
+                if let Some(s) = input.and_then(|i| i.value().parse::<f64>().ok()) {
+                    p.set_speed(s);
+                }
+            }
+            TransportAct::Loop => {
+                if let Some(i) = input {
+                    p.set_looping(i.checked());
+                }
+            }
+        });
     };
-
     view! {
-        <section class="transport" aria-label="Playback">
-            <button class="icon" aria-label="Go to start" title="Go to start (Home)" on:click=act(|p, n| p.seek(0, n))>
-                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2h2v12H3zM14 2v12L6 8z" /></svg>
-            </button>
-            <button class="icon" aria-label="Step back" title="Step back (←)" on:click=act(|p, n| p.step_by(-1, n))>
-                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M12 2v12L4 8z" /></svg>
-            </button>
-            <button
-                class="play"
-                aria-label=move || if playing.get() { "Pause" } else { "Play" }
-                title="Play / pause (Space)"
-                on:click=act(|p, n| p.toggle(n))
-            >
-                {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
-            </button>
-            <button class="icon" aria-label="Step forward" title="Step forward (→)" on:click=act(|p, n| p.step_by(1, n))>
-                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2v12l8-6z" /></svg>
-            </button>
-            <button class="icon" aria-label="Go to end" title="Go to end (End)" on:click=act(|p, n| p.seek(usize::MAX, n))>
-                <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z" /></svg>
-            </button>
-            <label class="scrub">
-                <span class="step-readout" aria-hidden="true">
-                    "t = "<b>{move || current.get() + 1}</b>" / "{move || steps.get()}
-                </span>
-                <input
-                    type="range"
-                    aria-label="Timestep"
-                    min="1"
-                    max=move || steps.get().to_string()
-                    prop:value=move || (current.get() + 1).to_string()
-                    aria-valuetext=move || format!("step {} of {}", current.get() + 1, steps.get())
-                    on:input=move |ev| {
-                        if let Ok(t) = event_target_value(&ev).parse::<usize>() {
-                            let n = steps.get_untracked();
-                            set_playback.update(|p| p.seek(t.saturating_sub(1), n));
-                        }
-                    }
-                />
-            </label>
-            <label class="speed">
-                <span>"Speed"</span>
-                <input
-                    type="range"
-                    aria-label="Speed"
-                    min=MIN_SPEED.to_string()
-                    max=MAX_SPEED.to_string()
-                    step="0.5"
-                    prop:value=move || playback.with(|p| p.speed()).to_string()
-                    aria-valuetext=speed_text
-                    on:input=move |ev| {
-                        if let Ok(s) = event_target_value(&ev).parse::<f64>() {
-                            set_playback.update(|p| p.set_speed(s));
-                        }
-                    }
-                />
-                <output>{speed_text}</output>
-            </label>
-            <label class="loop">
-                <input
-                    type="checkbox"
-                    prop:checked=move || playback.with(|p| p.is_looping())
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        set_playback.update(|p| p.set_looping(on));
-                    }
-                />
-                "Loop"
-            </label>
-        </section>
+        <section
+            class="transport"
+            aria-label="Playback"
+            node_ref=section
+            on:click=move |ev| {
+                // A slider or the checkbox acts on its input or change event, not on click.
+                let on_input = ev
+                    .target()
+                    .is_some_and(|t| t.dyn_ref::<web_sys::HtmlInputElement>().is_some());
+                if !on_input {
+                    on_control(&ev);
+                }
+            }
+            on:input=move |ev| {
+                let loop_box = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .is_some_and(|i| i.type_() == "checkbox");
+                if !loop_box {
+                    on_control(&ev);
+                }
+            }
+            on:change=move |ev| {
+                let loop_box = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .is_some_and(|i| i.type_() == "checkbox");
+                if loop_box {
+                    on_control(&ev);
+                }
+            }
+        ></section>
     }
 }

@@ -24,6 +24,7 @@ pub mod text_compare;
 pub mod text_lab;
 pub mod text_link;
 pub mod training;
+pub mod transport_view;
 pub mod view_options;
 
 pub use layers::Layers;
